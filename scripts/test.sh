@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Command 2 of the README: install what is missing, then run every test:
+#   1. native: the maths, data and training (cargo test)
+#   2. browser: the app mounted in headless Chromium (wasm-pack test --headless --chrome)
+#   3. the release page built by Trunk, loaded in headless Chromium and checked to train
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+
+say "1/3 native tests"
+cargo test --quiet
+
+say "2/3 browser tests (wasm-bindgen-test in headless Chromium)"
+wasm-pack test --headless --chrome -- --test web
+
+say "3/3 release page in headless Chromium"
+trunk build --release
+node tests/e2e/page.mjs

@@ -1,0 +1,29 @@
+//! sae-lab: a sparse autoencoder that trains live in the browser.
+//!
+//! Pure modules (no browser types, tested natively with `cargo test`):
+//! - [`model`]: the autoencoder, its cost terms, analytic gradients, optimisers, edge metrics.
+//! - [`data`]: built-in images, whitening, patch sampling and normalisation.
+//! - [`train`]: the training step and the time-budgeted slice the page runs per frame.
+//! - [`history`]: bounded loss history for the curves.
+//! - [`raster`]: RGBA pixel buffers for the filter grid and patches.
+//! - [`sliders`]: slider positions ↔ hyperparameter values.
+//!
+//! Only [`web`] (compiled for wasm32) touches the DOM.
+
+pub mod data;
+pub mod history;
+pub mod model;
+pub mod raster;
+pub mod sliders;
+pub mod train;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+/// The page's entry point (wasm-bindgen calls it when the module loads; the test runner
+/// does not, so browser tests mount the app themselves).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    web::start();
+}

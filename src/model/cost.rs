@@ -1,0 +1,137 @@
+//! The UFLDL cost and its analytic gradient over a whole mini-batch.
+//!
+//! J = (1/2m)Σ_i‖x̂_i − x_i‖²           reconstruction
+//!   + (λ/2)(‖W1‖² + ‖W2‖²)             weight decay
+//!   + sparsity penalty                  see [`super::sparsity`]
+//!
+//! Backpropagation, with X n×m, A1 h×m, X̂ n×m and f the output activation:
+//!   D2 = (X̂ − X)/m ⊙ f′(Z2)                       (f′ = X̂(1−X̂) for σ, 1 for linear)
+//!   ∂J/∂W2 = D2·A1ᵀ + λW2,   ∂J/∂b2 = D2·1
+//!   D1 = (W2ᵀ·D2 + s·1ᵀ/m) ⊙ A1(1−A1)           s_j = ∂penalty/∂ρ̂_j (per unit)
+//!   ∂J/∂W1 = D1·Xᵀ + λW1,    ∂J/∂b1 = D1·1
+//! Every product is one GEMM into a preallocated matrix; transposes cost nothing (see
+//! [`super::gemm`]).
+
+use nalgebra::{DMatrix, DVector};
+
+use super::gemm::{gemm, Op};
+use super::hyper::{Output, Penalty, ValidHyper};
+use super::sparsity::{kl, kl_grad};
+use super::workspace::{Grads, Workspace};
+use super::{c, Real, Sae};
+
+/// The cost's terms, reported separately for the curves (always in f64).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct CostParts {
+    /// (1/2m)Σ‖x̂ − x‖².
+    pub recon: f64,
+    /// (λ/2)(‖W1‖² + ‖W2‖²).
+    pub decay: f64,
+    /// β·ΣKL(ρ‖ρ̂_j), or the L1 term.
+    pub sparsity: f64,
+}
+
+impl CostParts {
+    /// J, the sum of the terms.
+    pub fn total(&self) -> f64 {
+        self.recon + self.decay + self.sparsity
+    }
+
+    /// True when every term is a finite number.
+    pub fn is_finite(&self) -> bool {
+        self.total().is_finite()
+    }
+}
+
+/// Forward pass plus the cost terms; leaves activations, ρ̂ and the per-unit sparsity
+/// gradient in `ws`, ready for [`backward`].
+pub fn evaluate<T: Real>(sae: &Sae<T>, x: &DMatrix<T>, hyper: &ValidHyper, ws: &mut Workspace<T>) -> CostParts {
+    let h = hyper.get();
+    let m = c::<T>(x.ncols() as f64);
+    sae.forward(x, ws);
+
+    let recon = ws.a2.iter().zip(x.iter()).map(|(&o, &i)| (o - i) * (o - i)).fold(T::zero(), |a, b| a + b);
+    let recon = recon / (m + m);
+    let decay = c::<T>(h.lambda / 2.0) * (sq_norm(sae.w1.as_slice()) + sq_norm(sae.w2.as_slice()));
+
+    for (j, row) in ws.a1.row_iter().enumerate() {
+        ws.rho_hat[j] = row.sum() / m;
+    }
+    let sparsity = match h.penalty {
+        Penalty::Kl => {
+            let (rho, beta) = (c::<T>(h.rho), c::<T>(h.beta));
+            let mut total = T::zero();
+            for (s, &r) in ws.sparse_grad.iter_mut().zip(ws.rho_hat.iter()) {
+                total += kl(rho, r);
+                *s = beta * kl_grad(rho, r);
+            }
+            beta * total
+        }
+        Penalty::L1 => {
+            let w = c::<T>(h.l1);
+            ws.sparse_grad.fill(w);
+            // Σ_ij a_ij / m = Σ_j ρ̂_j
+            w * ws.rho_hat.sum()
+        }
+    };
+    CostParts { recon: to_f64(recon), decay: to_f64(decay), sparsity: to_f64(sparsity) }
+}
+
+/// Cost terms and their gradient for one batch (n×m, one patch per column) into `g`.
+pub fn cost_and_grad<T: Real>(
+    sae: &Sae<T>,
+    x: &DMatrix<T>,
+    hyper: &ValidHyper,
+    ws: &mut Workspace<T>,
+    g: &mut Grads<T>,
+) -> CostParts {
+    let parts = evaluate(sae, x, hyper, ws);
+    backward(sae, x, hyper, ws, g);
+    parts
+}
+
+/// Backpropagation after [`evaluate`] filled `ws`, see the module docs for the formulas).
+fn backward<T: Real>(sae: &Sae<T>, x: &DMatrix<T>, hyper: &ValidHyper, ws: &mut Workspace<T>, g: &mut Grads<T>) {
+    let lambda = c::<T>(hyper.get().lambda);
+    let inv_m = T::one() / c::<T>(x.ncols() as f64);
+
+    // D2 = (X̂ − X)/m ⊙ f′(Z2), fused in one pass
+    let sig_out = sae.output == Output::Sigmoid;
+    for ((d, &o), &i) in ws.d2.iter_mut().zip(ws.a2.iter()).zip(x.iter()) {
+        let err = (o - i) * inv_m;
+        *d = if sig_out { err * o * (T::one() - o) } else { err };
+    }
+    g.w2.copy_from(&sae.w2);
+    gemm(T::one(), &ws.d2, Op::N, &ws.a1, Op::T, lambda, &mut g.w2);
+    row_sums(&ws.d2, &mut g.b2);
+
+    // D1 = (W2ᵀ·D2 + s/m) ⊙ A1(1 − A1)
+    gemm(T::one(), &sae.w2, Op::T, &ws.d2, Op::N, T::zero(), &mut ws.d1);
+    let hidden = ws.d1.nrows();
+    for (dcol, acol) in ws.d1.as_mut_slice().chunks_exact_mut(hidden).zip(ws.a1.as_slice().chunks_exact(hidden)) {
+        for ((d, &a), &s) in dcol.iter_mut().zip(acol).zip(ws.sparse_grad.iter()) {
+            *d = (*d + s * inv_m) * a * (T::one() - a);
+        }
+    }
+    g.w1.copy_from(&sae.w1);
+    gemm(T::one(), &ws.d1, Op::N, x, Op::T, lambda, &mut g.w1);
+    row_sums(&ws.d1, &mut g.b1);
+}
+
+fn row_sums<T: Real>(m: &DMatrix<T>, out: &mut DVector<T>) {
+    out.fill(T::zero());
+    let rows = m.nrows();
+    for col in m.as_slice().chunks_exact(rows) {
+        for (o, &v) in out.iter_mut().zip(col) {
+            *o += v;
+        }
+    }
+}
+
+fn sq_norm<T: Real>(v: &[T]) -> T {
+    v.iter().fold(T::zero(), |a, &b| a + b * b)
+}
+
+fn to_f64<T: Real>(v: T) -> f64 {
+    nalgebra::try_convert::<T, f64>(v).unwrap_or(f64::NAN)
+}

@@ -1,0 +1,37 @@
+//! Numerical gradients by central differences, to check the analytic backpropagation.
+
+/// ∂f/∂θ_k ≈ (f(θ + εe_k) − f(θ − εe_k)) / 2ε for every k. `theta` is restored afterwards.
+pub fn numerical_gradient(theta: &mut [f64], eps: f64, mut f: impl FnMut(&[f64]) -> f64) -> Vec<f64> {
+    (0..theta.len())
+        .map(|k| {
+            let orig = theta[k];
+            theta[k] = orig + eps;
+            let plus = f(theta);
+            theta[k] = orig - eps;
+            let minus = f(theta);
+            theta[k] = orig;
+            (plus - minus) / (2.0 * eps)
+        })
+        .collect()
+}
+
+/// ‖a − b‖ / ‖a + b‖, UFLDL's measure of agreement between two gradients.
+pub fn relative_difference(a: &[f64], b: &[f64]) -> f64 {
+    let diff: f64 = a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f64>().sqrt();
+    let sum: f64 = a.iter().zip(b).map(|(x, y)| (x + y) * (x + y)).sum::<f64>().sqrt();
+    diff / sum
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gradient_of_a_known_function() {
+        // f = x0² + 3·x0·x1 → ∇f = (2x0 + 3x1, 3x0)
+        let mut th = vec![1.5, -2.0];
+        let g = numerical_gradient(&mut th, 1e-5, |t| t[0] * t[0] + 3.0 * t[0] * t[1]);
+        assert!(relative_difference(&g, &[3.0 - 6.0, 4.5]) < 1e-10);
+        assert_eq!(th, vec![1.5, -2.0], "θ is restored");
+    }
+}

@@ -1,0 +1,89 @@
+//! The sparse autoencoder's maths: no browser types, generic over f32 (training) and f64
+//! (gradient check).
+//!
+//! - [`hyper`]: hyperparameters and their validation.
+//! - [`sae`]: the network n → h → n and its forward pass.
+//! - [`activation`]: the sigmoid.
+//! - [`sparsity`]: the KL(ρ‖ρ̂) and L1 sparsity penalties.
+//! - [`cost`]: the UFLDL cost, its terms and their analytic gradient (backpropagation).
+//! - [`gemm`]: in-place matrix products with free transposes.
+//! - [`workspace`]: buffers allocated once per batch size; gradients.
+//! - [`optim`]: Adam and SGD.
+//! - [`gradcheck`]: numerical gradients for the tests.
+//! - [`edges`]: does a filter look like a localized, oriented edge detector?
+
+pub mod activation;
+pub mod cost;
+pub mod edges;
+pub mod gemm;
+pub mod gradcheck;
+pub mod hyper;
+pub mod optim;
+pub mod sae;
+pub mod sparsity;
+pub mod workspace;
+
+pub use cost::{cost_and_grad, evaluate, CostParts};
+pub use hyper::{Hyper, HyperError, OptimizerKind, Output, Penalty, ValidHyper};
+pub use optim::Optimizer;
+pub use sae::Sae;
+pub use workspace::{Grads, Workspace};
+
+/// The number type the model is generic over: f32 in the page, f64 in the gradient check.
+pub trait Real: nalgebra::RealField + Copy {
+    /// matrixmultiply's GEMM for this type; use [`gemm::gemm`] instead.
+    ///
+    /// # Safety
+    /// Pointers, dimensions and strides must describe live, non-aliasing matrices.
+    #[allow(clippy::too_many_arguments)]
+    #[doc(hidden)]
+    unsafe fn raw_gemm(
+        m: usize,
+        k: usize,
+        n: usize,
+        alpha: Self,
+        a: *const Self,
+        rsa: isize,
+        csa: isize,
+        b: *const Self,
+        rsb: isize,
+        csb: isize,
+        beta: Self,
+        c: *mut Self,
+        rsc: isize,
+        csc: isize,
+    );
+}
+
+macro_rules! impl_real {
+    ($t:ty, $f:path) => {
+        impl Real for $t {
+            unsafe fn raw_gemm(
+                m: usize,
+                k: usize,
+                n: usize,
+                alpha: Self,
+                a: *const Self,
+                rsa: isize,
+                csa: isize,
+                b: *const Self,
+                rsb: isize,
+                csb: isize,
+                beta: Self,
+                c: *mut Self,
+                rsc: isize,
+                csc: isize,
+            ) {
+                unsafe { $f(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc) }
+            }
+        }
+    };
+}
+impl_real!(f32, matrixmultiply::sgemm);
+impl_real!(f64, matrixmultiply::dgemm);
+
+/// Converts an f64 constant to the model's number type.
+#[inline]
+pub(crate) fn c<T: Real>(v: f64) -> T {
+    T::from_f64(v).expect("every Real type represents f64 constants")
+}

@@ -1,0 +1,95 @@
+// The release page (trunk build --release → dist/) in headless Chromium, as a visitor sees it:
+// it starts without errors, trains on its own, shows steps and a falling cost, redraws the
+// filters, and a ρ slider drag reaches the running trainer. Prints one "N passed, N failed" line.
+import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { serveDist } from "./serve-dist.mjs";
+
+const require = createRequire(import.meta.url);
+const { chromium } = require("../../.tools/node_modules/playwright-core");
+const root = new URL("../../", import.meta.url).pathname;
+const outDir = root + "target/e2e";
+mkdirSync(outDir, { recursive: true });
+
+const results = [];
+async function check(name, fn) {
+  try {
+    await fn();
+    results.push([name, true]);
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    results.push([name, false]);
+    console.log(`FAIL ${name}: ${e.message}`);
+  }
+}
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+
+const server = await serveDist(root + "dist");
+const browser = await chromium.launch({
+  executablePath: execFileSync("sh", ["-c", "command -v chromium"]).toString().trim(),
+  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  const foreign = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("request", (r) => { if (!r.url().startsWith(server.url)) foreign.push(r.url()); });
+  await page.goto(server.url);
+
+  const status = () => page.textContent("#status");
+  const stepOf = (s) => Number((s.match(/step (\d+)/) || [])[1] ?? NaN);
+
+  await check("the page mounts and starts training by itself", async () => {
+    await page.waitForSelector("#status", { timeout: 15000 });
+    await page.waitForFunction(() => /step [1-9]\d*/.test(document.querySelector("#status")?.textContent ?? ""), null, { timeout: 15000 });
+  });
+
+  let rate = 0;
+  await check("it trains fast enough for edges to form while you watch (> 300 steps/s)", async () => {
+    await page.waitForTimeout(4000);
+    const s = await status();
+    rate = Number((s.match(/([\d.]+) steps\/s/) || [])[1] ?? 0);
+    console.log(`     status after ~5 s: "${s}"`);
+    assert(rate > 300, `steps/s = ${rate}`);
+  });
+
+  await check("the ρ slider reaches the running trainer, and training continues", async () => {
+    const before = stepOf(await status());
+    await page.locator("#rho").focus();
+    for (let i = 0; i < 40; i++) await page.keyboard.press("ArrowRight");
+    const shown = await page.textContent("#rho-out");
+    assert(Number(shown) > 0.01, `ρ readout ${shown}`);
+    await page.waitForTimeout(500);
+    assert(stepOf(await status()) > before, "steps keep counting: no restart");
+  });
+
+  await check("pause stops training", async () => {
+    await page.click("#play");
+    await page.waitForTimeout(400);
+    const a = stepOf(await status());
+    await page.waitForTimeout(600);
+    const b = stepOf(await status());
+    assert(a === b && /paused/.test(await status()), `steps ${a} → ${b}`);
+    await page.click("#play");
+  });
+
+  await check("no errors in the page and no requests to other hosts", async () => {
+    assert(errors.length === 0, errors.join(" | "));
+    assert(foreign.length === 0, foreign.join(" "));
+    assert(await page.locator(".fatal").count() === 0, "an error panel is showing");
+  });
+
+  await page.waitForTimeout(3000);
+  await page.screenshot({ path: `${outDir}/page.png` });
+  console.log(`     screenshot: target/e2e/page.png`);
+} finally {
+  await browser.close();
+  server.close();
+}
+const failed = results.filter(([, ok]) => !ok).length;
+console.log(`${results.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

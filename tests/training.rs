@@ -1,0 +1,125 @@
+//! Training on the built-in natural images, end to end, natively.
+
+use sae_lab::data::natural_images;
+use sae_lab::model::{edges, Hyper, ValidHyper};
+use sae_lab::train::{Setup, Trainer};
+
+fn trainer(hyper: Hyper, seed: u64) -> Trainer {
+    let setup = Setup { seed, ..Setup::default() };
+    Trainer::new(setup, hyper.validate().unwrap(), natural_images(1)).unwrap()
+}
+
+fn train(t: &mut Trainer, steps: u32) -> f64 {
+    // mean cost of the last (up to) 100 steps
+    let window = steps.min(100);
+    let mut tail = 0.0;
+    for i in 0..steps {
+        let c = t.step().expect("default training stays finite");
+        if i + window >= steps {
+            tail += c.total() / window as f64;
+        }
+    }
+    tail
+}
+
+#[test]
+fn defaults_learn_localized_oriented_edges_and_lower_the_cost() {
+    let mut t = trainer(Hyper::default(), 1);
+    let w0 = t.sae().w1.clone();
+    let start = t.evaluate_fresh().total();
+    let end = train(&mut t, 3000);
+    let w = &t.sae().w1;
+    let (loc0, loc) = (edges::mean_localization(&w0, 8), edges::mean_localization(w, 8));
+    let (share0, share) = (edges::edge_share(&w0, 8), edges::edge_share(w, 8));
+    println!("cost {start:.3} → {end:.3}; localization {loc0:.3} → {loc:.3}; edge share {share0} → {share}");
+    assert!(end < 0.9 * start, "cost fell from {start} to {end}");
+    assert!(loc > loc0 + 0.1, "filters localized: {loc0} → {loc}");
+    assert_eq!(share0, 0.0, "random initial weights are not edge detectors");
+    assert!(share >= 0.3, "at least 30% of units are edge detectors after 3000 steps, got {share}");
+    // the sparsity target is met on average
+    let mean_rho_hat = t.rho_hat().iter().sum::<f32>() / t.rho_hat().len() as f32;
+    assert!((mean_rho_hat - 0.01).abs() < 0.005, "mean ρ̂ = {mean_rho_hat}");
+}
+
+#[test]
+fn without_sparsity_no_edges_form() {
+    let mut t = trainer(Hyper { beta: 0.0, ..Hyper::default() }, 1);
+    train(&mut t, 2000);
+    let share = edges::edge_share(&t.sae().w1, 8);
+    assert!(share < 0.1, "β = 0 gives dense, non-local filters; edge share {share}");
+}
+
+#[test]
+fn same_seed_same_run_different_seed_different_run() {
+    let (mut a, mut b, mut c) =
+        (trainer(Hyper::default(), 5), trainer(Hyper::default(), 5), trainer(Hyper::default(), 6));
+    train(&mut a, 50);
+    train(&mut b, 50);
+    train(&mut c, 50);
+    assert_eq!(a.sae(), b.sae());
+    assert_ne!(a.sae(), c.sae());
+    assert_eq!(a.steps(), 50);
+}
+
+#[test]
+fn hyperparameters_change_between_steps_without_a_reset() {
+    let mut t = trainer(Hyper::default(), 2);
+    train(&mut t, 20);
+    let before = t.sae().clone();
+    let dense = Hyper { rho: 0.3, beta: 5.0, lr: 0.005, ..Hyper::default() }.validate().unwrap();
+    t.set_hyper(dense);
+    assert_eq!(t.hyper(), &dense);
+    assert_eq!(t.sae(), &before, "changing ρ/β/lr keeps the weights");
+    assert_eq!(t.steps(), 20);
+    // with ρ = 0.3 the units' mean activation rises towards it
+    train(&mut t, 300);
+    let mean = t.rho_hat().iter().sum::<f32>() / t.rho_hat().len() as f32;
+    assert!(mean > 0.1, "ρ̂ moved towards the new ρ = 0.3: {mean}");
+}
+
+#[test]
+fn budgeted_slices_respect_budget_and_step_cap() {
+    let mut t = trainer(Hyper::default(), 3);
+    // a fake clock that advances 1 ms per reading
+    let mut clock = 0.0;
+    let mut now = || {
+        clock += 1.0;
+        clock
+    };
+    let s = t.run_budgeted(&mut now, 5.0, 1000);
+    assert_eq!(s.steps, 5, "one reading at the start, one per step; stops once 5 ms have passed");
+    assert!(s.mean.total() > 0.0 && s.diverged.is_none());
+    let s = t.run_budgeted(&mut now, 1e9, 7);
+    assert_eq!(s.steps, 7, "never more than max_steps");
+    let s = t.run_budgeted(&mut now, 0.0, 100);
+    assert_eq!(s.steps, 1, "always at least one step");
+    assert_eq!(t.steps(), 13);
+}
+
+#[test]
+fn divergence_restores_the_last_finite_weights() {
+    let mut t = trainer(Hyper { lr: 1.0, ..Hyper::default() }, 4);
+    let mut now = || 0.0;
+    t.run_budgeted(&mut now, 1.0, 10);
+    let good = t.sae().clone();
+    let steps = t.steps();
+    // poison one weight: the next step's cost is NaN
+    t.sae_mut().w1[(0, 0)] = f32::NAN;
+    let poisoned = t.sae().clone();
+    let s = t.run_budgeted(&mut now, 1.0, 10);
+    let d = s.diverged.expect("a NaN weight is reported as divergence");
+    assert_eq!(s.steps, 0);
+    assert!(d.to_string().contains("lower the learning rate"), "{d}");
+    // the slice restored what it started from (the poisoned state is the slice's start)
+    assert_eq!(t.steps(), steps);
+    assert!(t.sae().w1[(0, 0)].is_nan() && t.sae().w1[(0, 1)] == poisoned.w1[(0, 1)]);
+    // a huge learning rate with SGD blows up to ∞/NaN: weights come back finite
+    let setup = Setup { optimizer: sae_lab::model::OptimizerKind::Sgd, ..Setup::default() };
+    let huge: ValidHyper = Hyper { lr: 1e30, ..Hyper::default() }.validate().unwrap();
+    let mut t = Trainer::new(setup, huge, natural_images(1)).unwrap();
+    let init = t.sae().clone();
+    let s = t.run_budgeted(&mut now, 1.0, 50);
+    assert!(s.diverged.is_some(), "lr 1e30 diverges");
+    assert_eq!(t.sae(), &init, "the weights from before the slice are back");
+    assert!(good.is_finite());
+}

@@ -1,0 +1,110 @@
+//! Browser tests: the app mounted into a test document in headless Chromium
+//! (`wasm-pack test --headless --chrome -- --test web`). The runner never calls `start`, so
+//! each test mounts its own app and drives `frame` by hand instead of waiting for rAF.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use sae_lab::sliders::rho_to_slider;
+use sae_lab::web::app::{mount, App};
+use sae_lab::web::dom;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{CanvasRenderingContext2d, Element, Event, HtmlCanvasElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn fresh_root() -> Element {
+    let doc = dom::document();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+fn pixels(root: &Element, id: &str) -> Vec<u8> {
+    let canvas: HtmlCanvasElement = dom::find(root, id).unwrap();
+    let ctx: CanvasRenderingContext2d = canvas.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    ctx.get_image_data(0.0, 0.0, canvas.width() as f64, canvas.height() as f64).unwrap().data().0
+}
+
+/// Runs `n` frames 300 ms apart (so the throttled loss chart redraws each time).
+fn frames(app: &Rc<RefCell<App>>, n: usize) {
+    let t0 = dom::now_ms();
+    for i in 1..=n {
+        app.borrow_mut().frame(t0 + 300.0 * i as f64).unwrap();
+    }
+}
+
+#[wasm_bindgen_test]
+fn app_mounts_trains_and_draws_filters_and_curves() {
+    let root = fresh_root();
+    let app = mount(&root).unwrap();
+    let loss_before = pixels(&root, "#loss");
+    assert!(!app.borrow().running(), "a mounted app waits for play");
+    app.borrow_mut().set_running(true);
+    frames(&app, 6);
+    let steps = app.borrow().trainer().steps();
+    assert!(steps >= 6, "at least one step per frame, got {steps}");
+    assert!(app.borrow().history().len() >= 2);
+
+    let filters = pixels(&root, "#filters");
+    let opaque = filters.chunks(4).filter(|p| p[3] == 255).count();
+    let greys: std::collections::BTreeSet<u8> = filters.chunks(4).map(|p| p[0]).collect();
+    assert!(opaque * 2 > filters.len() / 4, "the filter grid covers its canvas");
+    assert!(greys.len() > 50, "tiles show many grey levels, got {}", greys.len());
+
+    let loss_after = pixels(&root, "#loss");
+    let changed = loss_before.chunks(4).zip(loss_after.chunks(4)).filter(|(a, b)| a != b).count();
+    assert!(changed > 200, "curves were drawn on the loss chart ({changed} pixels changed)");
+
+    let diagram = pixels(&root, "#diagram");
+    assert!(diagram.chunks(4).any(|p| p[3] > 0), "the network diagram is drawn");
+}
+
+#[wasm_bindgen_test]
+fn rho_and_beta_sliders_act_on_the_running_trainer_without_reset() {
+    let root = fresh_root();
+    let app = mount(&root).unwrap();
+    app.borrow_mut().set_running(true);
+    frames(&app, 3);
+    let steps = app.borrow().trainer().steps();
+    let w1 = app.borrow().trainer().sae().w1.clone();
+
+    let rho: HtmlInputElement = dom::find(&root, "#rho").unwrap();
+    rho.set_value_as_number(rho_to_slider(0.1));
+    rho.dispatch_event(&Event::new("input").unwrap()).unwrap();
+    let beta: HtmlInputElement = dom::find(&root, "#beta").unwrap();
+    beta.set_value_as_number(0.5);
+    beta.dispatch_event(&Event::new("input").unwrap()).unwrap();
+
+    let app_ref = app.borrow();
+    let h = app_ref.trainer().hyper().get();
+    assert!((h.rho - 0.1).abs() < 0.002, "trainer ρ = {}", h.rho);
+    assert_eq!(h.beta, 0.5);
+    assert_eq!(app_ref.trainer().steps(), steps, "no reset");
+    assert_eq!(app_ref.trainer().sae().w1, w1, "weights kept");
+    let out: Element = dom::find(&root, "#rho-out").unwrap();
+    assert_eq!(out.text_content().unwrap(), "0.1", "the readout shows the new value");
+    assert!(rho.get_attribute("aria-valuetext").unwrap().contains("0.1"));
+}
+
+#[wasm_bindgen_test]
+fn play_pause_and_reset_buttons() {
+    let root = fresh_root();
+    let app = mount(&root).unwrap();
+    let play: web_sys::HtmlElement = dom::find(&root, "#play").unwrap();
+    play.click();
+    assert!(app.borrow().running());
+    assert_eq!(play.text_content().unwrap(), "Pause");
+    frames(&app, 2);
+    play.click();
+    assert!(!app.borrow().running());
+    let steps = app.borrow().trainer().steps();
+    frames(&app, 2);
+    assert_eq!(app.borrow().trainer().steps(), steps, "paused: no training");
+    let reset: web_sys::HtmlElement = dom::find(&root, "#reset").unwrap();
+    reset.click();
+    assert_eq!(app.borrow().trainer().steps(), 0);
+    assert!(app.borrow().history().is_empty());
+}
