@@ -77,20 +77,14 @@ impl fmt::Display for HyperError {
 
 impl std::error::Error for HyperError {}
 
-/// Hyperparameters that passed [`Hyper::validate`].
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// Hyperparameters that passed [`Hyper::validate`] (the default values are valid).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct ValidHyper(Hyper);
 
 impl ValidHyper {
     /// The validated values.
     pub fn get(&self) -> &Hyper {
         &self.0
-    }
-}
-
-impl Default for ValidHyper {
-    fn default() -> Self {
-        ValidHyper(Hyper::default())
     }
 }
 
