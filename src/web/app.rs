@@ -14,7 +14,7 @@ use super::markup;
 use super::view::{diagram::DiagramView, filters::FilterView, loss::LossView};
 use crate::data::{natural_images, Image, PatchSampler};
 use crate::history::{LossHistory, LossPoint};
-use crate::model::Hyper;
+use crate::model::{edges, Hyper};
 use crate::sliders::{rho_to_slider, slider_to_rho};
 use crate::train::{Setup, Trainer};
 
@@ -31,6 +31,8 @@ const DISPLAY_CANDIDATES: usize = 8;
 const LOSS_REDRAW_MS: f64 = 250.0;
 /// Points kept by the loss history.
 const HISTORY_POINTS: usize = 1500;
+/// Share of edge-detector units at which "edges formed" is recorded.
+const EDGES_FORMED_SHARE: f32 = 0.3;
 /// Seed of the built-in image (fixed: the training seed varies weights and patch order).
 const IMAGE_SEED: u64 = 1;
 
@@ -75,6 +77,11 @@ pub struct App {
     shown_since: f64,
     last_loss_draw: f64,
     rate: Rate,
+    /// Milliseconds of training so far (excludes pauses), for "edges after N s".
+    trained_ms: f64,
+    last_frame: f64,
+    /// Steps and training seconds when the edge test first passed in this run.
+    edges_at: Option<(u64, f64)>,
     ui: Ui,
     views: Views,
 }
@@ -118,6 +125,9 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         shown_since: f64::NEG_INFINITY,
         last_loss_draw: f64::NEG_INFINITY,
         rate: Rate::default(),
+        trained_ms: 0.0,
+        last_frame: f64::NAN,
+        edges_at: None,
         ui,
         views,
     };
@@ -158,6 +168,11 @@ fn wire(app: &Rc<RefCell<App>>) -> Result<(), JsValue> {
 impl App {
     /// One animation frame: a time-budgeted slice of training, then the views.
     pub fn frame(&mut self, now: f64) -> Result<(), JsValue> {
+        if self.running && (now - self.last_frame).is_finite() {
+            // cap: a background tab resumes after seconds without training
+            self.trained_ms += (now - self.last_frame).clamp(0.0, 100.0);
+        }
+        self.last_frame = now;
         if self.running {
             let slice = self.trainer.run_budgeted(&mut dom::now_ms, TRAIN_BUDGET_MS, MAX_STEPS_PER_FRAME);
             if let Some(d) = slice.diverged {
@@ -225,7 +240,17 @@ impl App {
         }
         let cost = self.history.last().map(|p| format!(" · cost {:.3}", p.total)).unwrap_or_default();
         let rate = if self.running { format!(" · {:.0} steps/s", self.rate.per_second) } else { " · paused".into() };
-        self.ui.status.set_text_content(Some(&format!("step {steps}{rate}{cost}")));
+        let p = self.setup.patch;
+        let shapes = edges::filter_shapes(&self.trainer.sae().w1, p);
+        let edge_units = shapes.iter().filter(|s| s.is_edge()).count();
+        if self.edges_at.is_none() && edge_units as f32 >= EDGES_FORMED_SHARE * shapes.len() as f32 {
+            self.edges_at = Some((steps, self.trained_ms / 1000.0));
+        }
+        let formed = self.edges_at.map(|(s, t)| format!(" (formed at step {s}, {t:.1} s)")).unwrap_or_default();
+        self.ui.status.set_text_content(Some(&format!(
+            "step {steps}{rate}{cost} · edge detectors {edge_units}/{}{formed}",
+            shapes.len()
+        )));
     }
 
     /// Starts or pauses training.
@@ -252,6 +277,8 @@ impl App {
                 self.trainer = t;
                 self.history.clear();
                 self.rate = Rate::default();
+                self.trained_ms = 0.0;
+                self.edges_at = None;
                 self.last_loss_draw = f64::NEG_INFINITY;
                 self.say("", "");
             }
