@@ -11,6 +11,7 @@ TOOLS="$ROOT/.tools"                     # npm-installed helpers (wasm-opt, play
 export PATH="$HOME/.cargo/bin:$TOOLS/bin:$TOOLS/node_modules/.bin:$PATH"
 
 WASM_BINDGEN_VERSION=0.2.130             # must equal the `=` pin in Cargo.toml
+WASM_PACK_VERSION=0.15.1
 TRUNK_VERSION=0.21.14                    # 0.22 needs a newer rustc than 1.95
 BINARYEN_VERSION=132.0.0                 # Debian's binaryen 108 emits a wasm that crashes the page
 PLAYWRIGHT_VERSION=1.64.1
@@ -38,9 +39,9 @@ if ! has_version wasm-bindgen "$WASM_BINDGEN_VERSION"; then
   cargo install --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-if ! command -v wasm-pack >/dev/null 2>&1; then
-  say "cargo install wasm-pack (~3 min)"
-  cargo install wasm-pack
+if ! has_version wasm-pack "$WASM_PACK_VERSION"; then
+  say "cargo install wasm-pack $WASM_PACK_VERSION (~3 min)"
+  cargo install --force wasm-pack --version "$WASM_PACK_VERSION"
 fi
 
 if ! has_version trunk "$TRUNK_VERSION"; then
@@ -57,4 +58,4 @@ if ! has_version wasm-opt "version ${BINARYEN_VERSION%%.*}" || [ ! -d "$TOOLS/no
   ln -sf "$TOOLS/node_modules/binaryen/bin/wasm-opt" "$TOOLS/bin/wasm-opt"
 fi
 
-say "tools ready: $(wasm-bindgen --version), $(trunk --version), $(wasm-pack --version), wasm-opt $(wasm-opt --version | awk '{print $3}'), $(chromium --version)"
+say "tools ready: $(wasm-bindgen --version), $(trunk --version), $(wasm-pack --version), wasm-opt $(wasm-opt --version | awk '{print $3}'), $(chromium --version 2>/dev/null)"

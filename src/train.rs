@@ -83,6 +83,8 @@ pub struct Trainer {
     grads: Grads<f32>,
     steps: u64,
     last: CostParts,
+    /// Weights at the start of the current slice, to roll back to on divergence.
+    snapshot: Sae<f32>,
 }
 
 impl Trainer {
@@ -98,6 +100,7 @@ impl Trainer {
         let sae = Sae::init(n, setup.hidden, setup.output, &mut rng);
         let sampler = PatchSampler::new(images, setup.patch, setup.seed.wrapping_add(0x9E37_79B9))?;
         Ok(Trainer {
+            snapshot: sae.clone(),
             opt: Optimizer::new(setup.optimizer, &sae),
             grads: Grads::like(&sae),
             ws: Workspace::new(n, setup.hidden, setup.batch),
@@ -126,33 +129,32 @@ impl Trainer {
     }
 
     /// Runs steps until `budget_ms` has passed on `now` (at least one step, at most
-    /// `max_steps`). If training diverges, the weights and optimiser return to their state
-    /// at the start of the slice, and the slice reports it.
+    /// `max_steps`). If training diverges, the weights return to their state at the start of
+    /// the slice, the optimiser starts afresh, and the slice reports it.
     pub fn run_budgeted(&mut self, now: &mut dyn FnMut() -> f64, budget_ms: f64, max_steps: u32) -> Slice {
         let start = now();
-        let (snapshot, opt_snapshot, steps_before) = (self.sae.clone(), self.opt.clone(), self.steps);
+        self.snapshot.copy_params_from(&self.sae);
+        let steps_before = self.steps;
         let mut slice = Slice::default();
         let mut sum = CostParts::default();
         while slice.steps < max_steps {
-            match self.step() {
+            let step = self.step();
+            // the update itself can overflow to ∞ even when the gradient was finite
+            let diverged = match step {
+                Err(d) => Some(d),
+                Ok(_) if !self.sae.is_finite() => Some(Diverged { step: self.steps, lr: self.hyper.get().lr }),
                 Ok(p) => {
                     sum.recon += p.recon;
                     sum.decay += p.decay;
                     sum.sparsity += p.sparsity;
                     slice.steps += 1;
+                    None
                 }
-                Err(d) => {
-                    self.sae = snapshot;
-                    self.opt = opt_snapshot;
-                    self.steps = steps_before;
-                    return Slice { steps: 0, mean: CostParts::default(), diverged: Some(d) };
-                }
-            }
-            // the update itself can overflow to ∞ even when the gradient was finite
-            if !self.sae.is_finite() {
-                let d = Diverged { step: self.steps, lr: self.hyper.get().lr };
-                self.sae = snapshot;
-                self.opt = opt_snapshot;
+            };
+            if let Some(d) = diverged {
+                self.sae.copy_params_from(&self.snapshot);
+                // Adam's moments are full of the exploding gradients: start them afresh
+                self.opt = Optimizer::new(self.setup.optimizer, &self.sae);
                 self.steps = steps_before;
                 return Slice { steps: 0, mean: CostParts::default(), diverged: Some(d) };
             }

@@ -80,6 +80,13 @@ impl<T: Real> Sae<T> {
         Ok(())
     }
 
+    /// Copies every parameter from a network of the same shape, without allocating.
+    pub fn copy_params_from(&mut self, other: &Sae<T>) {
+        for (dst, src) in self.params_mut().into_iter().zip(other.params()) {
+            dst.copy_from_slice(src);
+        }
+    }
+
     /// True when every weight and bias is finite.
     pub fn is_finite(&self) -> bool {
         self.params().iter().all(|b| b.iter().all(|v| v.is_finite()))
