@@ -204,6 +204,17 @@ impl Trainer {
         self.last
     }
 
+    /// The latest batch and what the network made of it: (patches x n×m, hidden activations
+    /// a1 h×m, reconstructions x̂ n×m), all before that step's update. For the readouts.
+    pub fn last_batch(&self) -> (&DMatrix<f32>, &DMatrix<f32>, &DMatrix<f32>) {
+        (&self.batch, &self.ws.a1, &self.ws.a2)
+    }
+
+    /// The patch sampler (its images and normalisation), e.g. for whole-image views.
+    pub fn sampler(&self) -> &PatchSampler {
+        &self.sampler
+    }
+
     /// Mean activation ρ̂ of each hidden unit over the latest batch.
     pub fn rho_hat(&self) -> &[f32] {
         self.ws.rho_hat.as_slice()
