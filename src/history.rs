@@ -20,6 +20,8 @@ pub struct LossPoint {
     pub total: f32,
     /// How many steps were averaged into this point.
     pub span: u32,
+    /// Total cost on held-out patches, measured at this point; NaN where not measured.
+    pub held_out: f32,
 }
 
 impl LossPoint {
@@ -35,6 +37,8 @@ impl LossPoint {
             decay: mix(a.decay, b.decay),
             total: mix(a.total, b.total),
             span: a.span + b.span,
+            // held-out is sampled, not averaged over steps: keep the newer measurement
+            held_out: if b.held_out.is_finite() { b.held_out } else { a.held_out },
         }
     }
 }
@@ -113,7 +117,7 @@ mod tests {
     use super::*;
 
     fn pt(step: u64, v: f32) -> LossPoint {
-        LossPoint { step, recon: v, sparsity: v, decay: v, total: v, span: 1 }
+        LossPoint { step, recon: v, sparsity: v, decay: v, total: v, span: 1, held_out: f32::NAN }
     }
 
     #[test]
@@ -141,6 +145,16 @@ mod tests {
         assert_eq!(h.points()[0].span, 2);
         assert_eq!(h.points()[0].step, 2);
         assert_eq!(h.len(), 4);
+    }
+
+    #[test]
+    fn merging_keeps_the_newest_held_out_measurement() {
+        let mut h = LossHistory::new(4);
+        for s in 1..=5u64 {
+            h.push(LossPoint { held_out: if s == 1 { 0.7 } else { f32::NAN }, ..pt(s, 1.0) });
+        }
+        assert_eq!(h.points()[0].held_out, 0.7, "a measurement survives a merge with an unmeasured point");
+        assert!(h.points()[1].held_out.is_nan());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! - [`data`]: built-in images, whitening, patch sampling and normalisation.
 //! - [`train`]: the training step and the time-budgeted slice the page runs per frame.
 //! - [`history`]: bounded loss history for the curves.
+//! - [`readouts`]: code statistics, PCA, whole-image reconstruction, top patches, edge verdict, CSV.
 //! - [`raster`]: RGBA pixel buffers for the filter grid and patches.
 //! - [`sliders`]: slider positions ↔ hyperparameter values.
 //!
@@ -14,6 +15,7 @@ pub mod data;
 pub mod history;
 pub mod model;
 pub mod raster;
+pub mod readouts;
 pub mod sliders;
 pub mod train;
 

@@ -63,6 +63,41 @@ fn app_mounts_trains_and_draws_filters_and_curves() {
 }
 
 #[wasm_bindgen_test]
+fn readout_panels_draw_and_the_verdict_speaks() {
+    let root = fresh_root();
+    let app = mount(&root).unwrap();
+    app.borrow_mut().set_running(true);
+    frames(&app, 4);
+    for id in ["#rho-bars", "#firing", "#unit", "#recon-patch", "#image", "#pca", "#filters-copy"] {
+        let px = pixels(&root, id);
+        let colours: std::collections::BTreeSet<[u8; 4]> = px.chunks(4).map(|p| [p[0], p[1], p[2], p[3]]).collect();
+        assert!(colours.len() > 3, "{id} shows a drawing, not a flat fill ({} colours)", colours.len());
+    }
+    let verdict: Element = dom::find(&root, "#verdict").unwrap();
+    let text = verdict.text_content().unwrap();
+    assert!(text.contains("edge detectors") || text.contains("Edges"), "verdict: {text}");
+    // a random start is not yet an edge detector
+    assert!(verdict.class_name().contains("none"), "{}", verdict.class_name());
+}
+
+#[wasm_bindgen_test]
+fn try_this_buttons_change_the_run() {
+    let root = fresh_root();
+    let app = mount(&root).unwrap();
+    let click = |id: &str| dom::find::<web_sys::HtmlElement>(&root, id).unwrap().click();
+    click("#try-beta0");
+    assert_eq!(app.borrow().trainer().hyper().get().beta, 0.0);
+    let beta: HtmlInputElement = dom::find(&root, "#beta").unwrap();
+    assert_eq!(beta.value_as_number(), 0.0, "the slider follows");
+    click("#try-hidden100");
+    assert_eq!(app.borrow().trainer().sae().hidden(), 100);
+    frames(&app, 2);
+    click("#try-defaults");
+    assert_eq!(app.borrow().trainer().sae().hidden(), 25);
+    assert_eq!(app.borrow().trainer().hyper().get().beta, 3.0);
+}
+
+#[wasm_bindgen_test]
 fn rho_and_beta_sliders_act_on_the_running_trainer_without_reset() {
     let root = fresh_root();
     let app = mount(&root).unwrap();

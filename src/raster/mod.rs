@@ -5,13 +5,27 @@
 //!   inverse layout ([`tile_at`]) for hovering.
 //! - [`DiagramLayout`]: where the network diagram's images and nodes go.
 //! - [`log_range`] and friends: guarded axis ranges and tick labels for the loss chart.
+//! - [`PlotBox`], [`draw_bars`] and friends: bar charts as pixels (ρ̂ per unit, firing).
+//! - [`heat`], [`error_scale`]: the red error colour map and its robust scale.
+//! - [`Triptych`], [`UnitDetailLayout`]: where the image views' pictures go.
+//! - [`write_sig`] and friends: label numbers written into reused strings.
 
+mod bars;
 mod chart;
+mod colormap;
 mod diagram;
+mod layout;
 mod rgba;
+mod text;
 mod tiles;
 
+pub use bars::{bar_span, draw_bars, integer_ticks, legend_lefts, log_frac, PlotBox};
 pub use chart::{format_cost, log_range, step_range, MAX_DECADES};
+pub use colormap::{abs_quantile, error_scale, heat, heat_of, PATCH_ERROR_FULL};
 pub use diagram::{DiagramLayout, MARGIN as DIAGRAM_MARGIN};
+pub use layout::{Triptych, UnitDetailLayout, MARGIN as LAYOUT_MARGIN, MAX_TOP};
 pub use rgba::{patch_to_grey, Rgba};
-pub use tiles::{draw_filter_grid, fit_grid, grid_pixel_size, grid_shape, tile_at, GRID_BACKGROUND, MAX_SCALE};
+pub use text::{write_fixed, write_percent, write_sig};
+pub use tiles::{
+    draw_filter_grid, draw_tile, fit_grid, grid_pixel_size, grid_shape, tile_at, GRID_BACKGROUND, MAX_SCALE,
+};

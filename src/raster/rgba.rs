@@ -80,6 +80,23 @@ impl Rgba {
         scale: usize,
         grey: impl Fn(usize, usize) -> u8,
     ) {
+        self.blit_rgba_with(x0, y0, vw, vh, scale, |x, y| {
+            let g = grey(x, y);
+            [g, g, g, 255]
+        });
+    }
+
+    /// Like [`Rgba::blit_with`], but `colour(x, y)` gives a full RGBA pixel (colour maps such
+    /// as [`super::heat`]). Enlarged by nearest neighbour, clipped at the buffer edges.
+    pub fn blit_rgba_with(
+        &mut self,
+        x0: usize,
+        y0: usize,
+        vw: usize,
+        vh: usize,
+        scale: usize,
+        colour: impl Fn(usize, usize) -> [u8; 4],
+    ) {
         if scale == 0 || x0 >= self.width || y0 >= self.height {
             return;
         }
@@ -95,14 +112,53 @@ impl Rgba {
             let start = 4 * (py0 * self.width + x0);
             let row = &mut self.data[start..start + row_bytes];
             for (i, px) in row.chunks_exact_mut(4).enumerate() {
-                let g = grey(i / scale, vy);
-                px.copy_from_slice(&[g, g, g, 255]);
+                px.copy_from_slice(&colour(i / scale, vy));
             }
             // ...then copy it down for the other scale−1 rows (cheaper than re-mapping).
             for dy in 1..scale.min(self.height - py0) {
                 let dst = 4 * ((py0 + dy) * self.width + x0);
                 self.data.copy_within(start..start + row_bytes, dst);
             }
+        }
+    }
+
+    /// Fills the `w × h` rectangle with top-left corner (x, y), clipped at the buffer edges.
+    pub fn fill_rect(&mut self, x: usize, y: usize, w: usize, h: usize, rgba: [u8; 4]) {
+        let (x1, y1) = (x.saturating_add(w).min(self.width), y.saturating_add(h).min(self.height));
+        for py in y.min(y1)..y1 {
+            let row = 4 * py * self.width;
+            for px in self.data[row + 4 * x.min(x1)..row + 4 * x1].chunks_exact_mut(4) {
+                px.copy_from_slice(&rgba);
+            }
+        }
+    }
+
+    /// A one-pixel outline just outside the `w × h` rectangle at (x, y) (a frame around an
+    /// image), clipped at the buffer edges; sides that would fall off the top/left are skipped.
+    pub fn frame(&mut self, x: usize, y: usize, w: usize, h: usize, rgba: [u8; 4]) {
+        let (left, top) = (x.checked_sub(1), y.checked_sub(1));
+        let (x_from, y_from) = (left.unwrap_or(x), top.unwrap_or(y));
+        let (span_w, span_h) = (x + w + 1 - x_from, y + h + 1 - y_from);
+        if let Some(top) = top {
+            self.fill_rect(x_from, top, span_w, 1, rgba);
+        }
+        self.fill_rect(x_from, y + h, span_w, 1, rgba);
+        if let Some(left) = left {
+            self.fill_rect(left, y_from, 1, span_h, rgba);
+        }
+        self.fill_rect(x + w, y_from, 1, span_h, rgba);
+    }
+
+    /// A dashed horizontal line on row `y` from column `x0` up to (not including) `x1`:
+    /// `dash` pixels on, `gap` off, starting with a dash. A zero `dash` draws nothing.
+    pub fn dashed_hline(&mut self, x0: usize, x1: usize, y: usize, dash: usize, gap: usize, rgba: [u8; 4]) {
+        if dash == 0 {
+            return;
+        }
+        let mut x = x0;
+        while x < x1 {
+            self.fill_rect(x, y, dash.min(x1 - x), 1, rgba);
+            x = x.saturating_add(dash + gap);
         }
     }
 }
@@ -171,6 +227,56 @@ mod tests {
         img.set(7, 7, [9; 4]);
         assert_eq!(img.get(7, 7), Some([9; 4]));
         assert_eq!(img.get(8, 0), None);
+    }
+
+    #[test]
+    fn colour_blit_puts_each_source_pixel_where_the_grey_blit_would() {
+        let mut img = Rgba::new(6, 4);
+        img.fill(BG);
+        img.blit_rgba_with(1, 1, 2, 1, 2, |x, y| [x as u8 + 10, y as u8 + 20, 7, 200]);
+        assert_eq!(img.get(1, 1), Some([10, 20, 7, 200]));
+        assert_eq!(img.get(2, 2), Some([10, 20, 7, 200]));
+        assert_eq!(img.get(3, 1), Some([11, 20, 7, 200]));
+        assert_eq!(img.get(4, 2), Some([11, 20, 7, 200]));
+        assert_eq!(img.get(5, 1), Some(BG));
+        assert_eq!(img.get(1, 3), Some(BG), "one source row at scale 2 covers rows 1 and 2 only");
+    }
+
+    #[test]
+    fn fill_rect_clips_and_frame_surrounds() {
+        let mut img = Rgba::new(6, 5);
+        img.fill(BG);
+        img.fill_rect(4, 3, 10, 10, [9; 4]);
+        assert_eq!(img.get(4, 3), Some([9; 4]));
+        assert_eq!(img.get(5, 4), Some([9; 4]));
+        assert_eq!(img.get(3, 3), Some(BG));
+        assert_eq!(img.get(4, 2), Some(BG));
+        img.fill_rect(9, 9, 3, 3, [9; 4]); // entirely outside: no panic
+        img.fill_rect(usize::MAX, 0, usize::MAX, 2, [9; 4]);
+
+        let mut img = Rgba::new(6, 5);
+        img.fill(BG);
+        img.frame(1, 1, 2, 2, [5; 4]); // image at x 1..3, y 1..3: frame on 0 and 3
+        for (x, y) in [(0, 0), (3, 0), (0, 3), (3, 3), (1, 0), (0, 2), (3, 1), (2, 3)] {
+            assert_eq!(img.get(x, y), Some([5; 4]), "({x}, {y}) is on the frame");
+        }
+        for (x, y) in [(1, 1), (2, 2), (4, 1), (1, 4)] {
+            assert_eq!(img.get(x, y), Some(BG), "({x}, {y}) is not");
+        }
+        img.frame(0, 0, 6, 5, [5; 4]); // touching every edge: only what fits, no panic
+    }
+
+    #[test]
+    fn dashes_alternate_and_stop_at_the_end() {
+        let mut img = Rgba::new(12, 2);
+        img.fill(BG);
+        img.dashed_hline(1, 10, 1, 3, 2, [7; 4]);
+        let on: Vec<bool> = (0..12).map(|x| img.get(x, 1) == Some([7; 4])).collect();
+        let want = [0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0].map(|b| b == 1);
+        assert_eq!(on, want);
+        assert!((0..12).all(|x| img.get(x, 0) == Some(BG)), "other rows untouched");
+        img.dashed_hline(0, 12, 1, 0, 2, [1; 4]); // zero dash: nothing, and no endless loop
+        assert_eq!(img.get(0, 1), Some(BG));
     }
 
     #[test]

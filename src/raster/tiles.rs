@@ -89,13 +89,18 @@ pub fn draw_filter_grid(w1: &DMatrix<f32>, patch: usize, scale: usize, gap: usiz
     let step = patch * scale + gap;
     for j in 0..units {
         let row = w1.row(j);
-        let max_abs = row.iter().take(n).fold(0.0f32, |m, v| m.max(v.abs()));
         let (x0, y0) = (gap + (j % cols) * step, gap + (j / cols) * step);
-        out.blit_with(x0, y0, patch, patch, scale, |x, y| {
-            let i = y * patch + x;
-            weight_to_grey(if i < n { row[i] } else { 0.0 }, max_abs)
-        });
+        draw_tile(out, x0, y0, patch, scale, |i| if i < n { row[i] } else { 0.0 });
     }
+}
+
+/// Draws one filter as a `patch × patch` tile enlarged `scale` times with its top-left
+/// corner at (x0, y0), with its own contrast: `weight(i)` is input i's weight (index
+/// y·patch + x), the largest |weight| is white or black and 0 is mid-grey, as in the grid.
+/// Callers return 0 for inputs they do not have. Clipped at the buffer edges.
+pub fn draw_tile(out: &mut Rgba, x0: usize, y0: usize, patch: usize, scale: usize, weight: impl Fn(usize) -> f32) {
+    let max_abs = (0..patch * patch).fold(0.0f32, |m, i| m.max(weight(i).abs()));
+    out.blit_with(x0, y0, patch, patch, scale, |x, y| weight_to_grey(weight(y * patch + x), max_abs));
 }
 
 #[cfg(test)]
@@ -182,6 +187,25 @@ mod tests {
                 assert_eq!(bg, tile_at(x, y, 25, patch, scale, gap).is_none(), "pixel ({x}, {y})");
             }
         }
+    }
+
+    #[test]
+    fn a_single_tile_has_its_own_contrast() {
+        let mut out = Rgba::new(6, 6);
+        out.fill(GRID_BACKGROUND);
+        let w = [1.0, -2.0, 0.0, 0.5]; // 2×2 filter; max |w| = 2
+        draw_tile(&mut out, 1, 1, 2, 2, |i| w.get(i).copied().unwrap_or(0.0));
+        let grey = |g: u8| Some([g, g, g, 255]);
+        assert_eq!(out.get(1, 1), grey(191), "+1 of ±2");
+        assert_eq!(out.get(4, 2), grey(0), "−2: black");
+        assert_eq!(out.get(1, 3), grey(128), "0: mid-grey");
+        assert_eq!(out.get(4, 4), grey(159));
+        assert_eq!(out.get(0, 0), Some(GRID_BACKGROUND));
+        assert_eq!(out.get(5, 5), Some(GRID_BACKGROUND));
+        // NaN weights and an all-zero filter stay drawable (NaN max is ignored by f32::max).
+        draw_tile(&mut out, 1, 1, 2, 2, |_| f32::NAN);
+        draw_tile(&mut out, 1, 1, 2, 2, |_| 0.0);
+        assert_eq!(out.get(1, 1), grey(128));
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! The app: owns the trainer, the settings, the views and the controls. Event handlers only
-//! change settings (they act on the next step); all training and drawing happens in
-//! [`App::frame`], called once per animation frame.
+//! The app: owns the trainer, the settings, the views and the controls. Event handlers
+//! (see [`super::events`]) only change settings, which act on the next step; all training and
+//! drawing happens in [`App::frame`], called once per animation frame.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -9,12 +9,14 @@ use nalgebra::DMatrix;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlInputElement};
 
-use super::dom::{self, find, listen};
-use super::markup;
-use super::view::{diagram::DiagramView, filters::FilterView, loss::LossView};
+use super::dom::{self, find};
+use super::panels::Panels;
+use super::view::{diagram::DiagramView, download, filters::FilterView, loss, loss::LossView};
+use super::{events, markup};
 use crate::data::{natural_images, Image, PatchSampler};
 use crate::history::{LossHistory, LossPoint};
-use crate::model::{edges, Hyper};
+use crate::model::Hyper;
+use crate::readouts::{history_csv, VerdictLevel};
 use crate::sliders::{rho_to_slider, slider_to_rho};
 use crate::train::{Setup, Trainer};
 
@@ -27,32 +29,24 @@ const MAX_STEPS_PER_FRAME: u32 = 2000;
 const PATCH_SHOWN_MS: f64 = 1200.0;
 /// Fresh patches considered for each shown patch.
 const DISPLAY_CANDIDATES: usize = 8;
-/// Loss chart redraw interval (plotters redraws axes and labels every time).
-const LOSS_REDRAW_MS: f64 = 250.0;
+/// Redraw interval of the loss chart and readouts (plotters redraws axes and labels each time).
+const READOUT_MS: f64 = 250.0;
+/// Redraw interval of the whole-image reconstruction.
+const SLOW_READOUT_MS: f64 = 1000.0;
 /// Points kept by the loss history.
 const HISTORY_POINTS: usize = 1500;
-/// Share of edge-detector units at which "edges formed" is recorded.
-const EDGES_FORMED_SHARE: f32 = 0.3;
 /// Seed of the built-in image (fixed: the training seed varies weights and patch order).
 const IMAGE_SEED: u64 = 1;
 
 /// The controls the app reads and writes.
-struct Ui {
-    play: HtmlButtonElement,
-    reset: HtmlButtonElement,
-    rho: HtmlInputElement,
-    rho_out: HtmlElement,
-    beta: HtmlInputElement,
-    beta_out: HtmlElement,
-    status: HtmlElement,
-    message: HtmlElement,
-}
-
-/// One canvas view each.
-struct Views {
-    filters: FilterView,
-    diagram: DiagramView,
-    loss: LossView,
+pub(crate) struct Ui {
+    pub play: HtmlButtonElement,
+    pub rho: HtmlInputElement,
+    pub rho_out: HtmlElement,
+    pub beta: HtmlInputElement,
+    pub beta_out: HtmlElement,
+    pub status: HtmlElement,
+    pub message: HtmlElement,
 }
 
 /// Steps-per-second readout over a sliding one-second window.
@@ -75,15 +69,19 @@ pub struct App {
     shown: DMatrix<f32>,
     candidates: DMatrix<f32>,
     shown_since: f64,
-    last_loss_draw: f64,
+    last_readout: f64,
+    last_slow_readout: f64,
     rate: Rate,
     /// Milliseconds of training so far (excludes pauses), for "edges after N s".
     trained_ms: f64,
     last_frame: f64,
-    /// Steps and training seconds when the edge test first passed in this run.
+    /// Steps and training seconds when the edge verdict first said "formed" in this run.
     edges_at: Option<(u64, f64)>,
-    ui: Ui,
-    views: Views,
+    pub(crate) ui: Ui,
+    filters: FilterView,
+    diagram: DiagramView,
+    loss: LossView,
+    pub(crate) panels: Panels,
 }
 
 /// Builds the app's DOM inside `root`, creates the trainer and wires the events.
@@ -91,7 +89,6 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
     root.set_inner_html(&markup::html());
     let ui = Ui {
         play: find(root, "#play")?,
-        reset: find(root, "#reset")?,
         rho: find(root, "#rho")?,
         rho_out: find(root, "#rho-out")?,
         beta: find(root, "#beta")?,
@@ -99,20 +96,19 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         status: find(root, "#status")?,
         message: find(root, "#message")?,
     };
-    let views = Views {
-        filters: FilterView::new(find::<HtmlCanvasElement>(root, "#filters")?)?,
-        diagram: DiagramView::new(find::<HtmlCanvasElement>(root, "#diagram")?)?,
-        loss: LossView::new(find::<HtmlCanvasElement>(root, "#loss")?)?,
-    };
     let setup = Setup::default();
     let hyper = Hyper::default();
     let images = natural_images(IMAGE_SEED);
     let trainer = new_trainer(setup, hyper, &images)?;
     // the diagram's patches come from their own stream, so showing them does not change
     // which patches training sees (a seed must reproduce a run exactly)
-    let display = PatchSampler::new(images.clone(), setup.patch, setup.seed ^ 0xD15B_1A7).map_err(js)?;
+    let display = display_sampler(&images, setup)?;
     let n = setup.patch * setup.patch;
     let app = App {
+        panels: Panels::new(root, &trainer)?,
+        filters: FilterView::new(find::<HtmlCanvasElement>(root, "#filters")?)?,
+        diagram: DiagramView::new(find::<HtmlCanvasElement>(root, "#diagram")?)?,
+        loss: LossView::new(find::<HtmlCanvasElement>(root, "#loss")?)?,
         trainer,
         images,
         setup,
@@ -123,17 +119,17 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         shown: DMatrix::zeros(n, 1),
         candidates: DMatrix::zeros(n, DISPLAY_CANDIDATES),
         shown_since: f64::NEG_INFINITY,
-        last_loss_draw: f64::NEG_INFINITY,
+        last_readout: f64::NEG_INFINITY,
+        last_slow_readout: f64::NEG_INFINITY,
         rate: Rate::default(),
         trained_ms: 0.0,
         last_frame: f64::NAN,
         edges_at: None,
         ui,
-        views,
     };
     app.sync_controls();
     let app = Rc::new(RefCell::new(app));
-    wire(&app)?;
+    events::wire(&app, root)?;
     app.borrow_mut().frame(dom::now_ms())?;
     Ok(app)
 }
@@ -147,22 +143,8 @@ fn new_trainer(setup: Setup, hyper: Hyper, images: &[Image]) -> Result<Trainer, 
     Trainer::new(setup, valid, images.to_vec()).map_err(js)
 }
 
-/// Event handlers: each borrows the app only for the moment it records a change.
-fn wire(app: &Rc<RefCell<App>>) -> Result<(), JsValue> {
-    let ui = &app.borrow().ui;
-    let a = app.clone();
-    listen(&ui.play, "click", move |_| {
-        let mut app = a.borrow_mut();
-        let run = !app.running;
-        app.set_running(run);
-    })?;
-    let a = app.clone();
-    listen(&ui.reset, "click", move |_| a.borrow_mut().reset())?;
-    let a = app.clone();
-    listen(&ui.rho, "input", move |_| a.borrow_mut().on_slider())?;
-    let a = app.clone();
-    listen(&ui.beta, "input", move |_| a.borrow_mut().on_slider())?;
-    Ok(())
+fn display_sampler(images: &[Image], setup: Setup) -> Result<PatchSampler, JsValue> {
+    PatchSampler::new(images.to_vec(), setup.patch, setup.seed ^ 0x0D15_B1A7).map_err(js)
 }
 
 impl App {
@@ -173,13 +155,17 @@ impl App {
             self.trained_ms += (now - self.last_frame).clamp(0.0, 100.0);
         }
         self.last_frame = now;
+        let readout_due = now - self.last_readout >= READOUT_MS;
         if self.running {
             let slice = self.trainer.run_budgeted(&mut dom::now_ms, TRAIN_BUDGET_MS, MAX_STEPS_PER_FRAME);
             if let Some(d) = slice.diverged {
                 self.set_running(false);
                 self.say("error", &d.to_string());
             } else if slice.steps > 0 {
+                self.panels.observe(&self.trainer);
                 let m = slice.mean;
+                // the held-out cost is sampled when the chart is about to be redrawn
+                let held_out = if readout_due { self.panels.held_out_cost(&self.trainer) } else { f32::NAN };
                 self.history.push(LossPoint {
                     step: self.trainer.steps(),
                     recon: m.recon as f32,
@@ -187,6 +173,7 @@ impl App {
                     decay: m.decay as f32,
                     total: m.total() as f32,
                     span: slice.steps,
+                    held_out,
                 });
             }
         }
@@ -194,7 +181,7 @@ impl App {
             self.pick_display_patch();
             self.shown_since = now;
         }
-        self.draw(now)
+        self.draw(now, readout_due)
     }
 
     /// Shows the most contrasty of a few fresh patches: flat patches (common in the
@@ -212,21 +199,29 @@ impl App {
         self.shown.copy_from(&self.candidates.column(best));
     }
 
-    fn draw(&mut self, now: f64) -> Result<(), JsValue> {
+    fn draw(&mut self, now: f64, readout_due: bool) -> Result<(), JsValue> {
         let p = self.setup.patch;
         let sae = self.trainer.sae();
-        self.views.filters.draw(&sae.w1, p)?;
+        self.filters.draw(&sae.w1, p)?;
         let (hidden, recon) = sae.encode_decode(self.shown.as_slice());
-        self.views.diagram.draw(self.shown.as_slice(), &hidden, &recon, p)?;
-        if now - self.last_loss_draw >= LOSS_REDRAW_MS {
-            self.views.loss.draw(self.history.points())?;
-            self.last_loss_draw = now;
-            self.update_status(now);
+        self.diagram.draw(self.shown.as_slice(), &hidden, &recon, p)?;
+        if readout_due {
+            self.loss.draw(self.history.points())?;
+            let verdict = self.panels.draw(&self.trainer, &self.hyper, self.shown.as_slice(), &recon)?;
+            if self.edges_at.is_none() && verdict.level == VerdictLevel::Formed {
+                self.edges_at = Some((self.trainer.steps(), self.trained_ms / 1000.0));
+            }
+            self.update_status(now, verdict.edge_units, verdict.units);
+            self.last_readout = now;
+        }
+        if now - self.last_slow_readout >= SLOW_READOUT_MS {
+            self.panels.draw_slow(&self.trainer)?;
+            self.last_slow_readout = now;
         }
         Ok(())
     }
 
-    fn update_status(&mut self, now: f64) {
+    fn update_status(&mut self, now: f64, edge_units: usize, units: usize) {
         let steps = self.trainer.steps();
         let dt = now - self.rate.since;
         if dt >= 1000.0 || !self.running {
@@ -240,17 +235,10 @@ impl App {
         }
         let cost = self.history.last().map(|p| format!(" · cost {:.3}", p.total)).unwrap_or_default();
         let rate = if self.running { format!(" · {:.0} steps/s", self.rate.per_second) } else { " · paused".into() };
-        let p = self.setup.patch;
-        let shapes = edges::filter_shapes(&self.trainer.sae().w1, p);
-        let edge_units = shapes.iter().filter(|s| s.is_edge()).count();
-        if self.edges_at.is_none() && edge_units as f32 >= EDGES_FORMED_SHARE * shapes.len() as f32 {
-            self.edges_at = Some((steps, self.trained_ms / 1000.0));
-        }
         let formed = self.edges_at.map(|(s, t)| format!(" (formed at step {s}, {t:.1} s)")).unwrap_or_default();
-        self.ui.status.set_text_content(Some(&format!(
-            "step {steps}{rate}{cost} · edge detectors {edge_units}/{}{formed}",
-            shapes.len()
-        )));
+        self.ui
+            .status
+            .set_text_content(Some(&format!("step {steps}{rate}{cost} · edge detectors {edge_units}/{units}{formed}")));
     }
 
     /// Starts or pauses training.
@@ -262,7 +250,7 @@ impl App {
         if running {
             self.say("", "");
         }
-        self.last_loss_draw = f64::NEG_INFINITY; // refresh the status line now
+        self.last_readout = f64::NEG_INFINITY; // refresh the status line now
     }
 
     /// Whether training is running.
@@ -272,38 +260,64 @@ impl App {
 
     /// New random weights from the same seed and settings; history cleared.
     pub fn reset(&mut self) {
-        match new_trainer(self.setup, self.hyper, &self.images) {
-            Ok(t) => {
-                self.trainer = t;
+        self.rebuild(self.setup);
+    }
+
+    /// A new trainer for `setup` (a new shape restarts training); the current model is kept
+    /// if that fails, and the page says why.
+    pub fn rebuild(&mut self, setup: Setup) {
+        let built =
+            new_trainer(setup, self.hyper, &self.images).and_then(|t| Ok((display_sampler(&self.images, setup)?, t)));
+        match built {
+            Ok((display, trainer)) => {
+                let n = setup.patch * setup.patch;
+                if n != self.shown.nrows() {
+                    self.shown = DMatrix::zeros(n, 1);
+                    self.candidates = DMatrix::zeros(n, DISPLAY_CANDIDATES);
+                }
+                self.trainer = trainer;
+                self.display = display;
+                self.setup = setup;
+                if let Err(e) = self.panels.restart(&self.trainer) {
+                    self.say("error", &format!("The readouts could not restart: {}", dom::describe(&e)));
+                    return;
+                }
                 self.history.clear();
                 self.rate = Rate::default();
                 self.trained_ms = 0.0;
                 self.edges_at = None;
-                self.last_loss_draw = f64::NEG_INFINITY;
+                self.shown_since = f64::NEG_INFINITY;
+                self.last_readout = f64::NEG_INFINITY;
+                self.last_slow_readout = f64::NEG_INFINITY;
                 self.say("", "");
             }
-            Err(e) => self.say("error", &format!("Reset failed: {}. The current model is kept.", dom::describe(&e))),
+            Err(e) => self.say("error", &format!("Restart failed: {}. The current model is kept.", dom::describe(&e))),
         }
     }
 
-    /// Reads ρ and β from their sliders; the change applies from the next step.
-    fn on_slider(&mut self) {
-        let rho = slider_to_rho(self.ui.rho.value_as_number());
-        let beta = self.ui.beta.value_as_number();
-        let next = Hyper { rho, beta, ..self.hyper };
+    /// Sets ρ, β and the rest of the live hyperparameters (validated; kept on error).
+    pub fn set_hyper(&mut self, next: Hyper) {
         match next.validate() {
             Ok(valid) => {
                 self.hyper = next;
                 self.trainer.set_hyper(valid);
+                self.last_readout = f64::NEG_INFINITY;
             }
             Err(e) => self.say("error", &format!("{e}; kept ρ = {}, β = {}.", self.hyper.rho, self.hyper.beta)),
         }
+    }
+
+    /// Reads ρ and β from their sliders; the change applies from the next step.
+    pub(crate) fn on_slider(&mut self) {
+        let rho = slider_to_rho(self.ui.rho.value_as_number());
+        let beta = self.ui.beta.value_as_number();
+        self.set_hyper(Hyper { rho, beta, ..self.hyper });
         // only the readouts: writing the value back would fight the hand on the slider
         self.sync_readouts();
     }
 
     /// Puts the settings into the sliders and their readouts.
-    fn sync_controls(&self) {
+    pub(crate) fn sync_controls(&self) {
         self.ui.rho.set_value_as_number(rho_to_slider(self.hyper.rho));
         self.ui.beta.set_value_as_number(self.hyper.beta);
         self.sync_readouts();
@@ -321,9 +335,36 @@ impl App {
     }
 
     /// Shows a message above the controls (`kind` = "error" or "notice"; empty text hides it).
-    fn say(&self, kind: &str, text: &str) {
+    pub(crate) fn say(&self, kind: &str, text: &str) {
         self.ui.message.set_class_name(&format!("message {kind}"));
         self.ui.message.set_text_content(Some(text));
+    }
+
+    /// Selects the unit shown in the detail panel.
+    pub(crate) fn select_unit(&mut self, unit: usize) {
+        if unit < self.setup.hidden && unit != self.panels.selected {
+            self.panels.selected = unit;
+            self.last_readout = f64::NEG_INFINITY;
+        }
+    }
+
+    /// The filter grid view (for hover hit-testing).
+    pub(crate) fn filter_view(&self) -> &FilterView {
+        &self.filters
+    }
+
+    /// Downloads the filter grid (PNG), the cost curves (SVG) or the metric history (CSV).
+    pub(crate) fn export(&self, what: &str) {
+        let result = match what {
+            "png" => download::download_canvas_png(self.filters.canvas(), "sae-lab-filters.png"),
+            "svg" => loss::loss_svg(self.history.points(), 1000, 400)
+                .map_err(js)
+                .and_then(|svg| download::download_text("sae-lab-cost.svg", "image/svg+xml", &svg)),
+            _ => download::download_text("sae-lab-history.csv", "text/csv", &history_csv(self.history.points())),
+        };
+        if let Err(e) = result {
+            self.say("error", &format!("The export failed: {}. Nothing was changed.", dom::describe(&e)));
+        }
     }
 
     /// The trainer (read-only), for readouts and tests.
@@ -339,5 +380,10 @@ impl App {
     /// The hyperparameters the controls show.
     pub fn hyper(&self) -> &Hyper {
         &self.hyper
+    }
+
+    /// The shape and seed in force.
+    pub fn setup(&self) -> &Setup {
+        &self.setup
     }
 }

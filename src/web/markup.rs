@@ -39,6 +39,8 @@ pub fn html() -> String {
     <p class="explain">A patch goes in; each hidden unit lights up as much as it responds to it (amber = active).
       With a small ρ only a few units answer any one patch, and the decoder rebuilds the patch from those few.</p>
   </section>
+</div>
+<div class="panels even">
   <section class="panel">
     <h2>Unit detail</h2>
     <canvas id="unit" width="560" height="200" aria-label="The selected hidden unit: its filter, mean activation and the patches that excite it most"></canvas>
@@ -59,7 +61,7 @@ pub fn html() -> String {
   <section class="panel">
     <h2>How sparse is the code?</h2>
     <canvas id="firing" width="560" height="180" aria-label="Histogram of firing frequencies, dead units, L0 and variance explained"></canvas>
-    <p class="explain">How often each unit fires (a &gt; 0.5) over recent patches, the number of dead units, L0 (units
+    <p class="explain">How often each unit fires (activation above 0.1) over recent patches, the number of dead units, L0 (units
       active per patch) and the share of patch variance the reconstruction explains: the numbers modern
       sparse-autoencoder work watches.</p>
   </section>

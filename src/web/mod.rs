@@ -1,15 +1,18 @@
 //! Everything that touches the browser: the only module that imports web-sys.
 //!
-//! - [`app`]: state and events; [`frame`]: the requestAnimationFrame loop.
+//! - [`app`]: state; [`events`]: event wiring; [`frame`]: the requestAnimationFrame loop.
+//! - [`panels`]: the readouts that explain sparsity (ρ̂ bars, firing, unit detail, PCA…).
 //! - [`markup`]: the page's controls and canvases; [`dom`]: small DOM helpers.
 //! - [`view`]: one module per canvas, each drawing from plain data.
 //! - [`fatal`]: panic hook and the error panel.
 
 pub mod app;
 pub mod dom;
+pub mod events;
 pub mod fatal;
 pub mod frame;
 pub mod markup;
+pub mod panels;
 pub mod view;
 
 /// Entry point of the page: installs the panic hook, mounts the app into `#app` and starts

@@ -2,7 +2,7 @@
 // it starts without errors, trains on its own, shows steps and a falling cost, redraws the
 // filters, and a ρ slider drag reaches the running trainer. Prints one "N passed, N failed" line.
 import { createRequire } from "node:module";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { serveDist } from "./serve-dist.mjs";
 
@@ -32,7 +32,7 @@ const browser = await chromium.launch({
     "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const errors = [];
   const foreign = [];
   page.on("pageerror", (e) => errors.push(String(e)));
@@ -80,7 +80,51 @@ try {
     await page.click("#play");
   });
 
+  // Issue 4: the readouts tell the default run apart from β = 0 and ρ = 0.3.
+  const verdictAfter = async (button, name) => {
+    await page.click(button);
+    await page.click("#reset");
+    await page.waitForTimeout(10000);
+    await page.screenshot({ path: `${outDir}/${name}.png`, fullPage: true });
+    const v = await page.textContent("#verdict");
+    console.log(`     ${name}: "${v}" | ${await status()}`);
+    return v;
+  };
+  await check("β = 0 and ρ = 0.3 runs get a different verdict than the default run", async () => {
+    const none = await verdictAfter("#try-beta0", "beta0-10s");
+    assert(!/Edges formed/.test(none), `β = 0: ${none}`);
+    const dense = await verdictAfter("#try-rho03", "rho03-10s");
+    assert(!/Edges formed/.test(dense), `ρ = 0.3: ${dense}`);
+    const formed = await verdictAfter("#try-defaults", "defaults-10s");
+    assert(/Edges formed/.test(formed), `defaults: ${formed}`);
+  });
+
+  const download = async (button) => {
+    const [d] = await Promise.all([page.waitForEvent("download"), page.click(button)]);
+    const file = `${outDir}/${d.suggestedFilename()}`;
+    await d.saveAs(file);
+    return { name: d.suggestedFilename(), bytes: readFileSync(file) };
+  };
+  await check("exports: filters PNG, cost curves SVG, metric history CSV hold what the page shows", async () => {
+    await page.click("#play"); // pause, so the page and the files show the same step
+    await page.waitForTimeout(400);
+    const png = await download("#export-png");
+    assert(png.bytes.subarray(1, 4).toString() === "PNG", "PNG signature");
+    const [w, h] = [png.bytes.readUInt32BE(16), png.bytes.readUInt32BE(20)];
+    const size = await page.evaluate(() => [document.querySelector("#filters").width, document.querySelector("#filters").height]);
+    assert(w === size[0] && h === size[1], `PNG ${w}×${h} = filter canvas ${size}`);
+    const svg = (await download("#export-svg")).bytes.toString();
+    assert(svg.includes("<svg") && svg.includes("reconstruction") && svg.includes("<polyline"), "SVG has curves and legend");
+    const csv = (await download("#export-csv")).bytes.toString().trim().split("\n");
+    assert(csv[0].startsWith("step,steps_averaged,reconstruction,sparsity,weight_decay,total"), csv[0]);
+    const lastStep = Number(csv[csv.length - 1].split(",")[0]);
+    const shown = stepOf(await status());
+    assert(csv.length > 20 && lastStep === shown, `${csv.length} rows, last step ${lastStep} vs status ${shown}`);
+    console.log(`     PNG ${w}×${h}, SVG ${svg.length} bytes, CSV ${csv.length - 1} rows to step ${lastStep}`);
+  });
+
   await check("no errors in the page and no requests to other hosts", async () => {
+    await page.click("#play");
     assert(errors.length === 0, errors.join(" | "));
     assert(foreign.length === 0, foreign.join(" "));
     assert(await page.locator(".fatal").count() === 0, "an error panel is showing");

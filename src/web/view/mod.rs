@@ -1,13 +1,28 @@
 //! One module per canvas. Each view takes its canvas once, keeps the 2-D context and any
 //! pixel buffer it reuses, and exposes `draw(...)` from plain data.
 //!
-//! - [`filters`]: the grid of learned filters (one `put_image_data` per frame).
+//! - [`filters`]: the grid of learned filters (one `put_image_data` per frame), and
+//!   [`pca_tiles`]: principal components in the same grid; both are a [`tile_grid`].
 //! - [`diagram`]: input patch → hidden activations → reconstruction.
-//! - [`loss`]: cost curves on a log axis, drawn with plotters.
+//! - [`loss`]: cost curves on a log axis, drawn with plotters (also exported as SVG).
+//! - [`rho_bars`]: ρ̂ per hidden unit against ρ; [`firing`]: firing histogram and readouts.
+//! - [`recon_patch`]: one patch, its reconstruction and the error; [`image_view`]: the same
+//!   for a whole image.
+//! - [`unit_detail`]: one unit's filter, statistics and most exciting patches.
+//! - [`download`]: save text or a canvas as a file; [`paint`]: shared colours and text style.
 
 pub mod diagram;
+pub mod download;
 pub mod filters;
+pub mod firing;
+pub mod image_view;
 pub mod loss;
+pub mod paint;
+pub mod pca_tiles;
+pub mod recon_patch;
+pub mod rho_bars;
+pub mod tile_grid;
+pub mod unit_detail;
 
 use wasm_bindgen::{Clamped, JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};

@@ -1,0 +1,185 @@
+//! The whole-image view: an image cut into a grid of patches, every patch reconstructed,
+//! and a map of where the network fails.
+//!
+//! Everything is shown in *patch units*: each patch is normalised exactly as in training
+//! ([`normalize_patches`] with the trainer's σ), which removes the patch's own mean. The
+//! original and the reconstruction are therefore mosaics of [0.1, 0.9] tiles with every tile
+//! centred on 0.5; nothing is added back, because the network never sees brightness and
+//! adding it back would hide what it actually reconstructs. The error is per patch, since
+//! that is the score anomaly detection thresholds: a patch unlike the training data is
+//! reconstructed badly as a whole.
+
+use nalgebra::DMatrix;
+
+use crate::data::{normalize_patches, Image};
+use crate::model::{Sae, Workspace};
+
+/// An image region, its reconstruction and its error map, each `width`×`height` row-major.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImageRecon {
+    /// Width of the maps (a multiple of the patch size; 0 if no patch fits).
+    pub width: usize,
+    /// Height of the maps (a multiple of the patch size).
+    pub height: usize,
+    /// The normalised patches as the network sees them, tiled.
+    pub original: Vec<f32>,
+    /// The network's reconstruction of each patch, tiled.
+    pub recon: Vec<f32>,
+    /// Per patch, the mean squared error (1/n)‖x̂ − x‖², written to all of its pixels.
+    pub error: Vec<f32>,
+}
+
+impl ImageRecon {
+    /// Number of patches across and down.
+    pub fn grid(&self, patch: usize) -> (usize, usize) {
+        if patch == 0 {
+            return (0, 0);
+        }
+        (self.width / patch, self.height / patch)
+    }
+}
+
+/// Reconstructs the top-left region of `img` patch by patch with `sae`.
+///
+/// The region is `crop`×`crop` pixels, clamped to the image in each direction and rounded
+/// down to whole `patch`×`patch` tiles; it is cut into non-overlapping patches, normalised
+/// with `sigma` as in training, and run through one batched forward pass. An empty result
+/// (width 0) means no whole patch fits. Allocates (a batch and a [`Workspace`]); call it on
+/// demand, about once per second. Panics if `sae` does not take `patch`² inputs or `sigma`
+/// is not a positive normal number (both programming errors: pass the trainer's own).
+pub fn reconstruct_image(sae: &Sae<f32>, img: &Image, patch: usize, sigma: f32, crop: usize) -> ImageRecon {
+    let p = patch;
+    if p == 0 {
+        return ImageRecon::default();
+    }
+    let n = p * p;
+    assert_eq!(sae.inputs(), n, "reconstruct_image: the network takes {} inputs, not {p}×{p}", sae.inputs());
+    let (gx, gy) = (crop.min(img.width) / p, crop.min(img.height) / p);
+    let (width, height) = (gx * p, gy * p);
+    let m = gx * gy;
+    if m == 0 {
+        return ImageRecon::default();
+    }
+
+    // column b = by·gx + bx holds the patch at tile (bx, by), pixel (x, y) at row y·p + x
+    let mut x = DMatrix::zeros(n, m);
+    for (b, col) in x.as_mut_slice().chunks_exact_mut(n).enumerate() {
+        let (x0, y0) = ((b % gx) * p, (b / gx) * p);
+        for (y, dst) in col.chunks_exact_mut(p).enumerate() {
+            let start = (y0 + y) * img.width + x0;
+            dst.copy_from_slice(&img.pixels[start..start + p]);
+        }
+    }
+    normalize_patches(&mut x, sigma);
+    let mut ws = Workspace::new(n, sae.hidden(), m);
+    sae.forward(&x, &mut ws);
+
+    let mut out = ImageRecon {
+        width,
+        height,
+        original: vec![0.0; width * height],
+        recon: vec![0.0; width * height],
+        error: vec![0.0; width * height],
+    };
+    for (b, (xc, rc)) in x.as_slice().chunks_exact(n).zip(ws.a2.as_slice().chunks_exact(n)).enumerate() {
+        let mse = xc.iter().zip(rc).map(|(&a, &r)| (r - a) * (r - a)).sum::<f32>() / n as f32;
+        let (x0, y0) = ((b % gx) * p, (b / gx) * p);
+        for y in 0..p {
+            let at = (y0 + y) * width + x0;
+            out.original[at..at + p].copy_from_slice(&xc[y * p..(y + 1) * p]);
+            out.recon[at..at + p].copy_from_slice(&rc[y * p..(y + 1) * p]);
+            out.error[at..at + p].fill(mse);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Hyper, Output};
+    use crate::train::{Setup, Trainer};
+    use rand::SeedableRng;
+    use rand_pcg::Pcg32;
+
+    /// A smooth texture of three plane waves.
+    fn waves(w: usize, h: usize) -> Image {
+        let px = (0..w * h)
+            .map(|i| {
+                let (x, y) = ((i % w) as f32, (i / w) as f32);
+                (0.3 * x + 0.1 * y).sin() + 0.7 * (0.05 * x - 0.25 * y).sin() + 0.5 * (0.17 * x + 0.21 * y).sin()
+            })
+            .collect();
+        Image::new(w, h, px).unwrap()
+    }
+
+    fn random_net(p: usize, h: usize) -> Sae<f32> {
+        Sae::init(p * p, h, Output::Sigmoid, &mut Pcg32::seed_from_u64(2))
+    }
+
+    #[test]
+    fn shapes_and_crop_rounding() {
+        let sae = random_net(4, 5);
+        let img = waves(22, 13);
+        let r = reconstruct_image(&sae, &img, 4, 1.0, 100);
+        assert_eq!((r.width, r.height), (20, 12), "clamped to the image, whole tiles only");
+        assert_eq!(r.grid(4), (5, 3));
+        for v in [&r.original, &r.recon, &r.error] {
+            assert_eq!(v.len(), 20 * 12);
+        }
+        let r = reconstruct_image(&sae, &img, 4, 1.0, 10);
+        assert_eq!((r.width, r.height), (8, 8));
+        assert_eq!(reconstruct_image(&sae, &img, 4, 1.0, 3), ImageRecon::default());
+        assert!(r.original.iter().all(|&v| (0.1..=0.9).contains(&v)));
+    }
+
+    #[test]
+    fn tiles_are_normalised_patches_and_error_is_their_mse() {
+        let (p, sigma) = (4, 0.7);
+        let sae = random_net(p, 6);
+        let img = waves(16, 12);
+        let r = reconstruct_image(&sae, &img, p, sigma, 16);
+        for (bx, by) in [(0, 0), (3, 1), (2, 2)] {
+            // the tile at (bx, by), cut and normalised independently
+            let mut patch = DMatrix::from_fn(p * p, 1, |i, _| img.get(bx * p + i % p, by * p + i / p));
+            normalize_patches(&mut patch, sigma);
+            let (_, recon) = sae.encode_decode(patch.as_slice());
+            let at = |i: usize| (by * p + i / p) * r.width + bx * p + i % p;
+            let mut mse = 0.0;
+            for i in 0..p * p {
+                assert!((r.original[at(i)] - patch[i]).abs() < 1e-6);
+                assert!((r.recon[at(i)] - recon[i]).abs() < 1e-5);
+                mse += (r.recon[at(i)] - r.original[at(i)]).powi(2) / (p * p) as f32;
+            }
+            for i in 0..p * p {
+                assert!((r.error[at(i)] - mse).abs() < 1e-6, "tile ({bx}, {by})");
+            }
+        }
+    }
+
+    #[test]
+    fn an_outlier_patch_has_the_largest_error() {
+        // train on a smooth texture, then paint a bright 4×4 block into one tile: after
+        // normalisation that tile is a hard 0.1/0.9 square the network has never seen, so it
+        // must stand out in the error map (measured: 0.155 against at most 0.033 elsewhere)
+        let setup = Setup { patch: 8, hidden: 25, ..Setup::default() };
+        let mut t = Trainer::new(setup, Hyper::default().validate().unwrap(), vec![waves(128, 128)]).unwrap();
+        for _ in 0..400 {
+            t.step().unwrap();
+        }
+        let mut img = waves(64, 64);
+        let (bx, by) = (5, 2);
+        for y in 2..6 {
+            for x in 2..6 {
+                img.pixels[(by * 8 + y) * 64 + bx * 8 + x] = 10.0;
+            }
+        }
+        let r = reconstruct_image(t.sae(), &img, 8, t.sampler().sigma(), 64);
+        let tiles: Vec<f32> = (0..64).map(|b| r.error[(b / 8) * 8 * 64 + (b % 8) * 8]).collect();
+        let worst = (0..64).max_by(|&a, &b| tiles[a].total_cmp(&tiles[b])).unwrap();
+        assert_eq!(worst, by * 8 + bx, "errors {tiles:?}");
+        let mut rest: Vec<f32> = tiles.iter().enumerate().filter(|&(b, _)| b != worst).map(|(_, &e)| e).collect();
+        rest.sort_by(f32::total_cmp);
+        assert!(tiles[worst] > 3.0 * rest[rest.len() - 1], "outlier {} vs next {}", tiles[worst], rest[62]);
+    }
+}

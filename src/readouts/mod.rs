@@ -1,0 +1,28 @@
+//! Readouts: numbers and pictures that say what the network has learned, computed from the
+//! trainer's public state (its latest batch, its weights, its patch sampler). Pure, like
+//! [`crate::model`]: the page calls them a few times per second, never per training step.
+//!
+//! - [`code_stats`]: how sparse the code is (ρ̂, firing rates, dead units, L0) and how much
+//!   of the patches' variance the reconstruction explains, over a window of recent batches.
+//! - [`pca`]: principal components of a batch of patches, the non-sparse baseline.
+//! - [`image_recon`]: a whole image cut into patches, reconstructed, with a per-patch error map.
+//! - [`top_patches`]: for each hidden unit, the recent patches that excite it most.
+//! - [`verdict`]: "edges formed?" in a sentence, from [`crate::model::edges`].
+//! - [`csv`]: the loss history (and a held-out series) as CSV for download.
+//! - [`held_out`]: the cost on a fixed set of patches that training never updates on.
+
+pub mod code_stats;
+pub mod csv;
+pub mod held_out;
+pub mod image_recon;
+pub mod pca;
+pub mod top_patches;
+pub mod verdict;
+
+pub use code_stats::{firing_histogram, unit_status, CodeStats, CodeTracker, UnitStatus, ACTIVE_THRESHOLD};
+pub use csv::history_csv;
+pub use held_out::HeldOut;
+pub use image_recon::{reconstruct_image, ImageRecon};
+pub use pca::principal_components;
+pub use top_patches::TopPatches;
+pub use verdict::{edge_verdict, EdgeVerdict, VerdictLevel};

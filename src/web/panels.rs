@@ -1,0 +1,174 @@
+//! The readout panels: everything that explains what sparsity does, beside the filters.
+//!
+//! Trackers observe every frame's last batch (cheap); the views redraw a few times a second,
+//! the whole-image reconstruction once a second, PCA once per run. Views draw from plain
+//! data computed by `crate::readouts`.
+
+use nalgebra::DMatrix;
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, HtmlCanvasElement, HtmlElement};
+
+use super::dom::find;
+use super::view::{
+    filters::FilterView, firing::FiringView, image_view::ImageView, pca_tiles::PcaView, recon_patch::ReconPatchView,
+    rho_bars::RhoBarsView, unit_detail::UnitDetailView,
+};
+use crate::data::natural_images;
+use crate::model::Hyper;
+use crate::readouts::{
+    edge_verdict, firing_histogram, principal_components, reconstruct_image, unit_status, CodeStats, CodeTracker,
+    EdgeVerdict, HeldOut, TopPatches, UnitStatus, VerdictLevel,
+};
+use crate::train::Trainer;
+
+/// Histogram bins of log10 firing frequency, from [`FIRING_MIN_LOG10`] to 0.
+const FIRING_BINS: usize = 16;
+/// Lowest log10 firing frequency on the histogram.
+pub const FIRING_MIN_LOG10: f32 = -4.0;
+/// Patches the top-patches panel keeps per unit.
+const TOP_K: usize = 8;
+/// Held-out patches (never trained on: cut from a second image).
+const HELD_OUT_COUNT: usize = 1024;
+/// The second image's seed (the training image uses another).
+const HELD_OUT_IMAGE_SEED: u64 = 7;
+/// Side of the whole-image crop rebuilt patch by patch.
+const IMAGE_CROP: usize = 128;
+/// Principal components shown beside the filters.
+const PCA_COMPONENTS: usize = 25;
+
+/// The readout views and the state behind them.
+pub struct Panels {
+    rho_bars: RhoBarsView,
+    firing: FiringView,
+    recon_patch: ReconPatchView,
+    image: ImageView,
+    unit: UnitDetailView,
+    pca: PcaView,
+    filters_copy: FilterView,
+    verdict: HtmlElement,
+    tracker: CodeTracker,
+    stats: CodeStats,
+    top: TopPatches,
+    held_out: HeldOut,
+    status: Vec<u8>,
+    pca_components: Option<DMatrix<f32>>,
+    /// The unit shown in the detail panel (hover or click on a filter tile).
+    pub selected: usize,
+}
+
+impl Panels {
+    /// Finds the panels' canvases under `root` and sets up trackers for `trainer`'s shape.
+    pub fn new(root: &Element, trainer: &Trainer) -> Result<Self, JsValue> {
+        let (h, n) = (trainer.setup().hidden, trainer.setup().patch.pow(2));
+        Ok(Panels {
+            rho_bars: RhoBarsView::new(find::<HtmlCanvasElement>(root, "#rho-bars")?)?,
+            firing: FiringView::new(find::<HtmlCanvasElement>(root, "#firing")?)?,
+            recon_patch: ReconPatchView::new(find::<HtmlCanvasElement>(root, "#recon-patch")?)?,
+            image: ImageView::new(find::<HtmlCanvasElement>(root, "#image")?)?,
+            unit: UnitDetailView::new(find::<HtmlCanvasElement>(root, "#unit")?)?,
+            pca: PcaView::new(find::<HtmlCanvasElement>(root, "#pca")?)?,
+            filters_copy: FilterView::new(find::<HtmlCanvasElement>(root, "#filters-copy")?)?,
+            verdict: find(root, "#verdict")?,
+            tracker: CodeTracker::new(h),
+            stats: CodeStats::default(),
+            top: TopPatches::new(h, n, TOP_K),
+            held_out: held_out_for(trainer)?,
+            status: Vec::with_capacity(h),
+            pca_components: None,
+            selected: 0,
+        })
+    }
+
+    /// Starts over for a new trainer (reset or a new shape).
+    pub fn restart(&mut self, trainer: &Trainer) -> Result<(), JsValue> {
+        let (h, n) = (trainer.setup().hidden, trainer.setup().patch.pow(2));
+        self.tracker = CodeTracker::new(h);
+        self.top = TopPatches::new(h, n, TOP_K);
+        if self.held_out.patches().nrows() != n {
+            self.held_out = held_out_for(trainer)?;
+            self.pca_components = None;
+        }
+        self.selected = self.selected.min(h - 1);
+        Ok(())
+    }
+
+    /// Folds the trainer's latest batch into the running statistics (once per frame).
+    pub fn observe(&mut self, trainer: &Trainer) {
+        let (x, a1, a2) = trainer.last_batch();
+        self.tracker.observe(x, a1, a2);
+        self.top.observe(x, a1);
+    }
+
+    /// Total cost on the held-out patches.
+    pub fn held_out_cost(&mut self, trainer: &Trainer) -> f32 {
+        self.held_out.evaluate(trainer.sae(), trainer.hyper()).total() as f32
+    }
+
+    /// Redraws the fast readouts and the verdict; returns the verdict.
+    pub fn draw(
+        &mut self,
+        trainer: &Trainer,
+        hyper: &Hyper,
+        shown: &[f32],
+        recon: &[f32],
+    ) -> Result<EdgeVerdict, JsValue> {
+        let p = trainer.setup().patch;
+        let sae = trainer.sae();
+        let rho = hyper.rho as f32;
+        self.tracker.stats_into(&mut self.stats);
+        let stats = &self.stats;
+        // before any batch was observed, show the trainer's own ρ̂
+        let rho_hat = if stats.rho_hat.is_empty() { trainer.rho_hat() } else { &stats.rho_hat };
+        self.status.clear();
+        self.status.extend(rho_hat.iter().map(|&r| match unit_status(r, rho) {
+            UnitStatus::Ok => 0,
+            UnitStatus::Dead => 1,
+            UnitStatus::AlwaysOn => 2,
+        }));
+        self.rho_bars.draw(rho_hat, rho, &self.status)?;
+        let hist = firing_histogram(&stats.firing, FIRING_BINS, FIRING_MIN_LOG10);
+        self.firing.draw(&hist, FIRING_MIN_LOG10, stats.dead, stats.l0, stats.fve, sae.hidden())?;
+        self.recon_patch.draw(shown, recon, p)?;
+
+        let j = self.selected.min(sae.hidden() - 1);
+        let filter: Vec<f32> = sae.w1.row(j).iter().copied().collect();
+        let norm = filter.iter().map(|w| w * w).sum::<f32>().sqrt();
+        let top: Vec<(f32, &[f32])> = self.top.top(j).collect();
+        self.unit.draw(j, &filter, p, rho_hat.get(j).copied().unwrap_or(f32::NAN), rho, norm, &top)?;
+        self.filters_copy.draw(&sae.w1, p)?;
+
+        let verdict = edge_verdict(&sae.w1, p);
+        let class = match verdict.level {
+            VerdictLevel::None => "verdict none",
+            VerdictLevel::Emerging => "verdict emerging",
+            VerdictLevel::Formed => "verdict formed",
+        };
+        self.verdict.set_class_name(class);
+        self.verdict.set_text_content(Some(&verdict.text));
+        Ok(verdict)
+    }
+
+    /// Redraws the slow views: the whole image rebuilt, and PCA (computed once per shape).
+    pub fn draw_slow(&mut self, trainer: &Trainer) -> Result<(), JsValue> {
+        let p = trainer.setup().patch;
+        let sampler = trainer.sampler();
+        let rec = reconstruct_image(trainer.sae(), &sampler.images()[0], p, sampler.sigma(), IMAGE_CROP);
+        self.image.draw(&rec.original, &rec.recon, &rec.error, rec.width, rec.height)?;
+        if self.pca_components.is_none() {
+            let k = PCA_COMPONENTS.min(p * p);
+            self.pca_components = Some(principal_components(self.held_out.patches(), k).0);
+        }
+        if let Some(c) = &self.pca_components {
+            self.pca.draw(c, p)?;
+        }
+        Ok(())
+    }
+}
+
+/// Held-out patches for the trainer's patch size and normalisation, from a second image.
+fn held_out_for(trainer: &Trainer) -> Result<HeldOut, JsValue> {
+    let p = trainer.setup().patch;
+    let images = natural_images(HELD_OUT_IMAGE_SEED);
+    HeldOut::new(&images, p, trainer.sampler().sigma(), HELD_OUT_COUNT, trainer.setup().seed)
+        .map_err(|e| JsValue::from_str(&e))
+}

@@ -1,0 +1,86 @@
+//! A whole image, the same image rebuilt patch by patch through the autoencoder, and the
+//! reconstruction error map. Bright error marks what the learned code explains poorly:
+//! what an anomaly detector built on this autoencoder would flag.
+//!
+//! The error map's full red is the 99th percentile of the errors ([`error_scale`]), so a
+//! few extreme pixels do not leave the rest black.
+
+use wasm_bindgen::JsValue;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use super::paint::{self, BG_PX, FRAME_PX, MUTED, TEXT};
+use super::{context_2d, put_rgba};
+use crate::raster::{error_scale, heat_of, patch_to_grey, Rgba, Triptych};
+
+/// Height of the two-line caption band above the images.
+const CAPTION_H: usize = 36;
+/// Gap between the images.
+const GAP: usize = 24;
+/// First caption line of each image.
+const CAPTIONS: [&str; 3] = ["image", "rebuilt patch by patch", "reconstruction error"];
+/// Second (muted) line, explaining the error map.
+const ERROR_NOTE: &str = "(bright = poorly explained: what anomaly detection flags)";
+
+/// Draws original | reconstruction | error map on one canvas (about 1000 × 330).
+pub struct ImageView {
+    canvas: HtmlCanvasElement,
+    ctx: CanvasRenderingContext2d,
+    /// The whole canvas as pixels, reused.
+    buf: Rgba,
+    /// Reused by the percentile behind the error map's scale.
+    scratch: Vec<f32>,
+}
+
+impl ImageView {
+    /// Takes the canvas; its `width`/`height` attributes set the layout.
+    pub fn new(canvas: HtmlCanvasElement) -> Result<Self, JsValue> {
+        let ctx = context_2d(&canvas)?;
+        Ok(ImageView { canvas, ctx, buf: Rgba::default(), scratch: Vec::new() })
+    }
+
+    /// The canvas drawn on.
+    pub fn canvas(&self) -> &HtmlCanvasElement {
+        &self.canvas
+    }
+
+    /// Draws `original` and `recon` (row-major `w × h`, values in [0, 1]) as grey images and
+    /// `error` (same shape; its sign is ignored) as a heat map scaled to its 99th percentile,
+    /// each enlarged by the largest integer factor that fits (or shrunk, for images too big
+    /// even at 1:1). Missing values and NaN are black; `w` or `h` of 0 draws the captions
+    /// over empty frames.
+    pub fn draw(&mut self, original: &[f32], recon: &[f32], error: &[f32], w: usize, h: usize) -> Result<(), JsValue> {
+        let (cw, ch) = (self.canvas.width() as usize, self.canvas.height() as usize);
+        // Nothing to show yet: lay out square frames, so the captions still stand apart.
+        let (lw, lh) = if w == 0 || h == 0 { (1, 1) } else { (w, h) };
+        let t = Triptych::new(cw, ch, lw, lh, CAPTION_H, GAP);
+        let full = error_scale(error, &mut self.scratch);
+        let at = |v: &[f32], x: usize, y: usize| v.get(t.source_index(x, y, w)).copied().unwrap_or(f32::NAN);
+
+        let buf = &mut self.buf;
+        buf.resize(cw, ch);
+        buf.fill(BG_PX);
+        if w > 0 && h > 0 {
+            let (sw, sh, s) = (t.src_w, t.src_h, t.scale);
+            buf.blit_with(t.xs[0], t.y, sw, sh, s, |x, y| patch_to_grey(at(original, x, y)));
+            buf.blit_with(t.xs[1], t.y, sw, sh, s, |x, y| patch_to_grey(at(recon, x, y)));
+            buf.blit_rgba_with(t.xs[2], t.y, sw, sh, s, |x, y| heat_of(at(error, x, y), full));
+        }
+        for x in t.xs {
+            buf.frame(x, t.y, t.img_w, t.img_h, FRAME_PX);
+        }
+        put_rgba(&self.ctx, buf, 0.0, 0.0)?;
+
+        // Captions centred over their images; the note may overhang the error map's width
+        // (the canvas edge, not the image, is its limit).
+        let ctx = &self.ctx;
+        let y1 = (t.caption_y + 9) as f64;
+        paint::text_style(ctx, paint::FONT_CAPTION, TEXT, "center");
+        for (x, caption) in t.xs.iter().zip(CAPTIONS) {
+            ctx.fill_text(caption, (x + t.img_w / 2) as f64, y1)?;
+        }
+        let centre = (t.xs[2] + t.img_w / 2) as f64;
+        let room = 2.0 * (cw as f64 - centre - 8.0).min(centre - t.xs[1] as f64);
+        paint::text_style(ctx, paint::FONT, MUTED, "center");
+        ctx.fill_text_with_max_width(ERROR_NOTE, centre, y1 + 17.0, room.max(1.0))
+    }
+}
