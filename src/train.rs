@@ -6,12 +6,13 @@
 //! injected, so this module stays pure and testable.
 
 use nalgebra::DMatrix;
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg32;
 
 use crate::data::{Image, PatchSampler};
 use crate::model::{
-    cost_and_grad, evaluate, CostParts, Grads, Optimizer, OptimizerKind, Output, Sae, ValidHyper, Workspace,
+    cost_and_grad, cost_and_grad_pair, evaluate, CostParts, Grads, Optimizer, OptimizerKind, Output, Sae, ValidHyper,
+    Workspace,
 };
 
 /// What fixes the network's shape and the data stream; changing any of it means a new
@@ -85,6 +86,9 @@ pub struct Trainer {
     last: CostParts,
     /// Weights at the start of the current slice, to roll back to on divergence.
     snapshot: Sae<f32>,
+    /// The corrupted copy of the batch a denoising autoencoder sees (hyper.noise > 0).
+    noisy: DMatrix<f32>,
+    noise_rng: Pcg32,
 }
 
 impl Trainer {
@@ -105,6 +109,8 @@ impl Trainer {
             grads: Grads::like(&sae),
             ws: Workspace::new(n, setup.hidden, setup.batch),
             batch: DMatrix::zeros(n, setup.batch),
+            noisy: DMatrix::zeros(n, setup.batch),
+            noise_rng: Pcg32::seed_from_u64(setup.seed ^ 0x5EED_0F0A_015E),
             sae,
             sampler,
             setup,
@@ -118,7 +124,13 @@ impl Trainer {
     /// or gradient nothing is updated and `Err` says so.
     pub fn step(&mut self) -> Result<CostParts, Diverged> {
         self.sampler.fill(&mut self.batch);
-        let parts = cost_and_grad(&self.sae, &self.batch, &self.hyper, &mut self.ws, &mut self.grads);
+        let noise = self.hyper.get().noise as f32;
+        let parts = if noise > 0.0 {
+            corrupt(&self.batch, noise, &mut self.noise_rng, &mut self.noisy);
+            cost_and_grad_pair(&self.sae, &self.noisy, &self.batch, &self.hyper, &mut self.ws, &mut self.grads)
+        } else {
+            cost_and_grad(&self.sae, &self.batch, &self.hyper, &mut self.ws, &mut self.grads)
+        };
         if !parts.is_finite() || !self.grads.is_finite() {
             return Err(Diverged { step: self.steps, lr: self.hyper.get().lr });
         }
@@ -170,6 +182,14 @@ impl Trainer {
     /// Replaces ρ, β, λ, the learning rate or the penalty; takes effect on the next step.
     pub fn set_hyper(&mut self, hyper: ValidHyper) {
         self.hyper = hyper;
+    }
+
+    /// Switches the update rule between steps; weights are kept, Adam's moments start afresh.
+    pub fn set_optimizer(&mut self, kind: OptimizerKind) {
+        if kind != self.opt.kind() {
+            self.opt = Optimizer::new(kind, &self.sae);
+            self.setup.optimizer = kind;
+        }
     }
 
     /// Cost terms on the next batch of the stream, without training on it (that batch is
@@ -224,5 +244,36 @@ impl Trainer {
     #[doc(hidden)]
     pub fn sae_mut(&mut self) -> &mut Sae<f32> {
         &mut self.sae
+    }
+}
+
+/// out = x + N(0, σ²) elementwise (Box–Muller: two uniforms give two normals).
+fn corrupt(x: &DMatrix<f32>, sigma: f32, rng: &mut Pcg32, out: &mut DMatrix<f32>) {
+    let mut pairs = out.as_mut_slice().chunks_mut(2).zip(x.as_slice().chunks(2));
+    for (o, i) in &mut pairs {
+        let u1: f32 = rng.random::<f32>().max(f32::MIN_POSITIVE);
+        let u2: f32 = rng.random();
+        let r = sigma * (-2.0 * u1.ln()).sqrt();
+        let (s, c) = (std::f32::consts::TAU * u2).sin_cos();
+        o[0] = i[0] + r * c;
+        if o.len() > 1 {
+            o[1] = i[1] + r * s;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corruption_adds_zero_mean_noise_of_the_given_spread() {
+        let x = DMatrix::from_element(64, 1000, 0.5f32);
+        let mut out = DMatrix::zeros(64, 1000);
+        corrupt(&x, 0.2, &mut Pcg32::seed_from_u64(1), &mut out);
+        let d: Vec<f32> = out.iter().map(|v| v - 0.5).collect();
+        let mean = d.iter().sum::<f32>() / d.len() as f32;
+        let sd = (d.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / d.len() as f32).sqrt();
+        assert!(mean.abs() < 0.005 && (sd - 0.2).abs() < 0.005, "mean {mean}, sd {sd}");
     }
 }

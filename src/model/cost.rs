@@ -43,14 +43,26 @@ impl CostParts {
     }
 }
 
-/// Forward pass plus the cost terms; leaves activations, ρ̂ and the per-unit sparsity
-/// gradient in `ws`, ready for [`backward`].
+/// Forward pass plus the cost terms for an autoencoder (the target is the input itself).
 pub fn evaluate<T: Real>(sae: &Sae<T>, x: &DMatrix<T>, hyper: &ValidHyper, ws: &mut Workspace<T>) -> CostParts {
-    let h = hyper.get();
-    let m = c::<T>(x.ncols() as f64);
-    sae.forward(x, ws);
+    evaluate_pair(sae, x, x, hyper, ws)
+}
 
-    let recon = ws.a2.iter().zip(x.iter()).map(|(&o, &i)| (o - i) * (o - i)).fold(T::zero(), |a, b| a + b);
+/// Forward pass of `input` plus the cost terms against `target` (a denoising autoencoder
+/// sees a corrupted input and is scored on the clean patch). Leaves activations, ρ̂ and the
+/// per-unit sparsity gradient in `ws`, ready for [`backward`].
+pub fn evaluate_pair<T: Real>(
+    sae: &Sae<T>,
+    input: &DMatrix<T>,
+    target: &DMatrix<T>,
+    hyper: &ValidHyper,
+    ws: &mut Workspace<T>,
+) -> CostParts {
+    let h = hyper.get();
+    let m = c::<T>(target.ncols() as f64);
+    sae.forward(input, ws);
+
+    let recon = ws.a2.iter().zip(target.iter()).map(|(&o, &i)| (o - i) * (o - i)).fold(T::zero(), |a, b| a + b);
     let recon = recon / (m + m);
     let decay = c::<T>(h.lambda / 2.0) * (sq_norm(sae.w1.as_slice()) + sq_norm(sae.w2.as_slice()));
 
@@ -85,19 +97,39 @@ pub fn cost_and_grad<T: Real>(
     ws: &mut Workspace<T>,
     g: &mut Grads<T>,
 ) -> CostParts {
-    let parts = evaluate(sae, x, hyper, ws);
-    backward(sae, x, hyper, ws, g);
+    cost_and_grad_pair(sae, x, x, hyper, ws, g)
+}
+
+/// [`cost_and_grad`] for a denoising autoencoder: `input` goes in, `target` is scored.
+pub fn cost_and_grad_pair<T: Real>(
+    sae: &Sae<T>,
+    input: &DMatrix<T>,
+    target: &DMatrix<T>,
+    hyper: &ValidHyper,
+    ws: &mut Workspace<T>,
+    g: &mut Grads<T>,
+) -> CostParts {
+    let parts = evaluate_pair(sae, input, target, hyper, ws);
+    backward(sae, input, target, hyper, ws, g);
     parts
 }
 
-/// Backpropagation after [`evaluate`] filled `ws`, see the module docs for the formulas).
-fn backward<T: Real>(sae: &Sae<T>, x: &DMatrix<T>, hyper: &ValidHyper, ws: &mut Workspace<T>, g: &mut Grads<T>) {
+/// Backpropagation after [`evaluate_pair`] filled `ws` (see the module docs for the formulas;
+/// X there is the target in D2 and the input in ∂J/∂W1).
+fn backward<T: Real>(
+    sae: &Sae<T>,
+    input: &DMatrix<T>,
+    target: &DMatrix<T>,
+    hyper: &ValidHyper,
+    ws: &mut Workspace<T>,
+    g: &mut Grads<T>,
+) {
     let lambda = c::<T>(hyper.get().lambda);
-    let inv_m = T::one() / c::<T>(x.ncols() as f64);
+    let inv_m = T::one() / c::<T>(target.ncols() as f64);
 
     // D2 = (X̂ − X)/m ⊙ f′(Z2), fused in one pass
     let sig_out = sae.output == Output::Sigmoid;
-    for ((d, &o), &i) in ws.d2.iter_mut().zip(ws.a2.iter()).zip(x.iter()) {
+    for ((d, &o), &i) in ws.d2.iter_mut().zip(ws.a2.iter()).zip(target.iter()) {
         let err = (o - i) * inv_m;
         *d = if sig_out { err * o * (T::one() - o) } else { err };
     }
@@ -114,7 +146,7 @@ fn backward<T: Real>(sae: &Sae<T>, x: &DMatrix<T>, hyper: &ValidHyper, ws: &mut 
         }
     }
     g.w1.copy_from(&sae.w1);
-    gemm(T::one(), &ws.d1, Op::N, x, Op::T, lambda, &mut g.w1);
+    gemm(T::one(), &ws.d1, Op::N, input, Op::T, lambda, &mut g.w1);
     row_sums(&ws.d1, &mut g.b1);
 }
 

@@ -45,12 +45,15 @@ pub struct Hyper {
     pub lambda: f64,
     /// Learning rate.
     pub lr: f64,
+    /// Standard deviation of Gaussian noise added to each input (a denoising autoencoder:
+    /// the net must rebuild the clean patch from a corrupted one); 0 = plain autoencoder.
+    pub noise: f64,
 }
 
 impl Default for Hyper {
     /// UFLDL's experiment (ρ = 0.01, β = 3, λ = 1e-4) with Adam's learning rate 1e-2.
     fn default() -> Self {
-        Hyper { rho: 0.01, beta: 3.0, l1: 0.1, penalty: Penalty::Kl, lambda: 1e-4, lr: 1e-2 }
+        Hyper { rho: 0.01, beta: 3.0, l1: 0.1, penalty: Penalty::Kl, lambda: 1e-4, lr: 1e-2, noise: 0.0 }
     }
 }
 
@@ -94,7 +97,7 @@ impl Hyper {
         if !(self.rho > 0.0 && self.rho < 1.0) {
             return Err(HyperError::Rho(self.rho));
         }
-        for (name, v) in [("β", self.beta), ("L1 weight", self.l1), ("λ", self.lambda)] {
+        for (name, v) in [("β", self.beta), ("L1 weight", self.l1), ("λ", self.lambda), ("input noise", self.noise)] {
             if !(v.is_finite() && v >= 0.0) {
                 return Err(HyperError::Negative(name, v));
             }

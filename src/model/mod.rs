@@ -23,7 +23,7 @@ pub mod sae;
 pub mod sparsity;
 pub mod workspace;
 
-pub use cost::{cost_and_grad, evaluate, CostParts};
+pub use cost::{cost_and_grad, cost_and_grad_pair, evaluate, evaluate_pair, CostParts};
 pub use hyper::{Hyper, HyperError, OptimizerKind, Output, Penalty, ValidHyper};
 pub use optim::Optimizer;
 pub use sae::Sae;
