@@ -2,7 +2,8 @@
 # Command 2 of the README: install what is missing, then run every test:
 #   1. native: the maths, data and training (cargo test)
 #   2. browser: the app mounted in headless Chromium (wasm-pack test --headless --chrome)
-#   3. the release page built by Trunk, loaded in headless Chromium and checked to train
+#   3. the release page built by Trunk, driven in headless Chromium: training and readouts
+#      (tests/e2e/page.mjs), links, save/load and bad input (tests/e2e/links.mjs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -16,3 +17,4 @@ wasm-pack test --headless --chrome -- --test web
 say "3/3 release page in headless Chromium"
 trunk build --release
 node tests/e2e/page.mjs
+node tests/e2e/links.mjs

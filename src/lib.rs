@@ -8,6 +8,7 @@
 //! - [`readouts`]: code statistics, PCA, whole-image reconstruction, top patches, edge verdict, CSV.
 //! - [`raster`]: RGBA pixel buffers for the filter grid and patches.
 //! - [`sliders`]: slider positions ↔ hyperparameter values.
+//! - [`state`]: the settings, the link format, presets and the saved-model file.
 //!
 //! Only [`web`] (compiled for wasm32) touches the DOM.
 
@@ -17,6 +18,7 @@ pub mod model;
 pub mod raster;
 pub mod readouts;
 pub mod sliders;
+pub mod state;
 pub mod train;
 
 #[cfg(target_arch = "wasm32")]

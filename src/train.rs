@@ -184,6 +184,26 @@ impl Trainer {
         self.hyper = hyper;
     }
 
+    /// Continues from saved weights and step count (shape must match this trainer's setup).
+    /// The optimiser starts afresh: its moments are not saved.
+    pub fn restore(&mut self, sae: Sae<f32>, steps: u64) -> Result<(), String> {
+        let want = (self.setup.hidden, self.setup.patch * self.setup.patch);
+        if (sae.hidden(), sae.inputs()) != want || sae.output != self.setup.output {
+            return Err(format!(
+                "the saved network is {}→{} units but the settings ask for {}→{}",
+                sae.inputs(),
+                sae.hidden(),
+                want.1,
+                want.0
+            ));
+        }
+        self.opt = Optimizer::new(self.setup.optimizer, &sae);
+        self.snapshot = sae.clone();
+        self.sae = sae;
+        self.steps = steps;
+        Ok(())
+    }
+
     /// Switches the update rule between steps; weights are kept, Adam's moments start afresh.
     pub fn set_optimizer(&mut self, kind: OptimizerKind) {
         if kind != self.opt.kind() {

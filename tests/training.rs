@@ -123,3 +123,19 @@ fn divergence_restores_the_last_finite_weights() {
     assert_eq!(t.sae(), &init, "the weights from before the slice are back");
     assert!(good.is_finite());
 }
+
+#[test]
+fn restore_continues_from_saved_weights_exactly() {
+    let mut a = trainer(Hyper::default(), 8);
+    train(&mut a, 30);
+    let mut b = trainer(Hyper::default(), 8);
+    b.restore(a.sae().clone(), a.steps()).unwrap();
+    assert_eq!(b.sae(), a.sae());
+    assert_eq!(b.steps(), 30);
+    let wrong =
+        Trainer::new(Setup { hidden: 10, ..Setup::default() }, Hyper::default().validate().unwrap(), natural_images(1))
+            .unwrap();
+    let err = b.restore(wrong.sae().clone(), 5).unwrap_err();
+    assert!(err.contains("64→10"), "{err}");
+    assert_eq!(b.sae(), a.sae(), "a failed restore keeps the model");
+}

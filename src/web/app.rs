@@ -7,18 +7,19 @@ use std::rc::Rc;
 
 use nalgebra::DMatrix;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlInputElement};
 
 use super::dom::{self, find};
 use super::panels::Panels;
+use super::settings::SettingsForm;
 use super::view::{diagram::DiagramView, download, filters::FilterView, loss, loss::LossView};
-use super::{events, markup};
-use crate::data::{natural_images, Image, PatchSampler};
+use super::{events, markup, persist};
+use crate::data::{natural_images, Image, PatchSampler, NATURAL_IMAGE_SIZE};
 use crate::history::{LossHistory, LossPoint};
-use crate::model::Hyper;
 use crate::readouts::{history_csv, VerdictLevel};
-use crate::sliders::{rho_to_slider, slider_to_rho};
-use crate::train::{Setup, Trainer};
+use crate::state::{from_hash, saved, to_hash, Change, Layout, Params};
+use crate::train::Trainer;
 
 /// Milliseconds of training per animation frame: with drawing (~2 ms) a frame stays well
 /// under 20 ms, so the page keeps animating smoothly.
@@ -37,16 +38,16 @@ const SLOW_READOUT_MS: f64 = 1000.0;
 const HISTORY_POINTS: usize = 1500;
 /// Seed of the built-in image (fixed: the training seed varies weights and patch order).
 const IMAGE_SEED: u64 = 1;
+/// How often the latest model is written to the browser's storage while training.
+const AUTOSAVE_MS: f64 = 5000.0;
 
-/// The controls the app reads and writes.
+/// The controls the app reads and writes besides the settings form.
 pub(crate) struct Ui {
     pub play: HtmlButtonElement,
-    pub rho: HtmlInputElement,
-    pub rho_out: HtmlElement,
-    pub beta: HtmlInputElement,
-    pub beta_out: HtmlElement,
     pub status: HtmlElement,
     pub message: HtmlElement,
+    pub load: HtmlInputElement,
+    pub root: Element,
 }
 
 /// Steps-per-second readout over a sliding one-second window.
@@ -61,8 +62,12 @@ struct Rate {
 pub struct App {
     trainer: Trainer,
     images: Vec<Image>,
-    setup: Setup,
-    hyper: Hyper,
+    params: Params,
+    /// A shape change waiting for the user's "restart" (it discards the current model).
+    pending: Option<Params>,
+    pub(crate) form: SettingsForm,
+    last_step_at: f64,
+    last_autosave: f64,
     history: LossHistory,
     running: bool,
     display: PatchSampler,
@@ -89,30 +94,32 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
     root.set_inner_html(&markup::html());
     let ui = Ui {
         play: find(root, "#play")?,
-        rho: find(root, "#rho")?,
-        rho_out: find(root, "#rho-out")?,
-        beta: find(root, "#beta")?,
-        beta_out: find(root, "#beta-out")?,
         status: find(root, "#status")?,
         message: find(root, "#message")?,
+        load: find(root, "#load")?,
+        root: root.clone(),
     };
-    let setup = Setup::default();
-    let hyper = Hyper::default();
+    // a link's settings win; bad values in it are clamped or ignored, and the page says so
+    let hash = persist::read_hash();
+    let (params, notices) = if hash.is_empty() { (Params::default(), Vec::new()) } else { from_hash(&hash) };
     let images = natural_images(IMAGE_SEED);
-    let trainer = new_trainer(setup, hyper, &images)?;
+    let trainer = new_trainer(&params, &images)?;
     // the diagram's patches come from their own stream, so showing them does not change
     // which patches training sees (a seed must reproduce a run exactly)
-    let display = display_sampler(&images, setup)?;
-    let n = setup.patch * setup.patch;
+    let display = display_sampler(&images, &params)?;
+    let n = params.patch * params.patch;
     let app = App {
+        form: SettingsForm::new(root)?,
+        pending: None,
+        last_step_at: f64::NEG_INFINITY,
+        last_autosave: dom::now_ms(),
         panels: Panels::new(root, &trainer)?,
         filters: FilterView::new(find::<HtmlCanvasElement>(root, "#filters")?)?,
         diagram: DiagramView::new(find::<HtmlCanvasElement>(root, "#diagram")?)?,
         loss: LossView::new(find::<HtmlCanvasElement>(root, "#loss")?)?,
         trainer,
         images,
-        setup,
-        hyper,
+        params,
         history: LossHistory::new(HISTORY_POINTS),
         running: false,
         display,
@@ -127,7 +134,13 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         edges_at: None,
         ui,
     };
-    app.sync_controls();
+    app.form.write(&app.params);
+    app.show_params();
+    if !notices.is_empty() {
+        app.say("notice", &format!("Some settings in the link were changed: {}", notices.join(" ")));
+    } else if hash.is_empty() {
+        app.offer_last_model();
+    }
     let app = Rc::new(RefCell::new(app));
     events::wire(&app, root)?;
     app.borrow_mut().frame(dom::now_ms())?;
@@ -138,13 +151,13 @@ fn js(msg: String) -> JsValue {
     JsValue::from_str(&msg)
 }
 
-fn new_trainer(setup: Setup, hyper: Hyper, images: &[Image]) -> Result<Trainer, JsValue> {
-    let valid = hyper.validate().map_err(|e| js(e.to_string()))?;
-    Trainer::new(setup, valid, images.to_vec()).map_err(js)
+fn new_trainer(params: &Params, images: &[Image]) -> Result<Trainer, JsValue> {
+    let valid = params.hyper().validate().map_err(|e| js(e.to_string()))?;
+    Trainer::new(params.setup(), valid, images.to_vec()).map_err(js)
 }
 
-fn display_sampler(images: &[Image], setup: Setup) -> Result<PatchSampler, JsValue> {
-    PatchSampler::new(images.to_vec(), setup.patch, setup.seed ^ 0x0D15_B1A7).map_err(js)
+fn display_sampler(images: &[Image], params: &Params) -> Result<PatchSampler, JsValue> {
+    PatchSampler::new(images.to_vec(), params.patch, params.seed ^ 0x0D15_B1A7).map_err(js)
 }
 
 impl App {
@@ -156,12 +169,45 @@ impl App {
         }
         self.last_frame = now;
         let readout_due = now - self.last_readout >= READOUT_MS;
-        if self.running {
-            let slice = self.trainer.run_budgeted(&mut dom::now_ms, TRAIN_BUDGET_MS, MAX_STEPS_PER_FRAME);
+        if self.running && self.params.stop_after > 0 && self.trainer.steps() >= self.params.stop_after {
+            self.set_running(false);
+            self.say("notice", &format!("Stopped after {} steps, as set in \"stop after\".", self.trainer.steps()));
+        }
+        // slow motion: one step every step_ms; otherwise as many as the frame budget holds
+        let max_steps = if self.params.step_ms > 0.0 {
+            u32::from(now - self.last_step_at >= self.params.step_ms)
+        } else {
+            MAX_STEPS_PER_FRAME
+        };
+        let max_steps = match self.params.stop_after {
+            0 => max_steps,
+            stop => max_steps.min(stop.saturating_sub(self.trainer.steps()).min(u32::MAX as u64) as u32),
+        };
+        if self.running && max_steps > 0 {
+            self.last_step_at = now;
+            self.train_slice(now, max_steps, readout_due);
+        }
+        if self.running && now - self.last_autosave >= AUTOSAVE_MS {
+            self.autosave();
+            self.last_autosave = now;
+        }
+        if now - self.shown_since >= PATCH_SHOWN_MS {
+            self.pick_display_patch();
+            self.shown_since = now;
+        }
+        self.draw(now, readout_due)
+    }
+
+    /// Runs up to `max_steps` steps within the frame budget and records the costs.
+    fn train_slice(&mut self, now: f64, max_steps: u32, readout_due: bool) {
+        {
+            let _ = now;
+            let slice = self.trainer.run_budgeted(&mut dom::now_ms, TRAIN_BUDGET_MS, max_steps);
             if let Some(d) = slice.diverged {
                 self.set_running(false);
                 self.say("error", &d.to_string());
             } else if slice.steps > 0 {
+                self.last_step_at = now;
                 self.panels.observe(&self.trainer);
                 let m = slice.mean;
                 // the held-out cost is sampled when the chart is about to be redrawn
@@ -177,11 +223,13 @@ impl App {
                 });
             }
         }
-        if now - self.shown_since >= PATCH_SHOWN_MS {
-            self.pick_display_patch();
-            self.shown_since = now;
-        }
-        self.draw(now, readout_due)
+    }
+
+    /// Runs exactly one step now (the Step button and →), then pauses.
+    pub fn step_once(&mut self) {
+        self.set_running(false);
+        self.train_slice(dom::now_ms(), 1, true);
+        self.last_readout = f64::NEG_INFINITY;
     }
 
     /// Shows the most contrasty of a few fresh patches: flat patches (common in the
@@ -200,14 +248,14 @@ impl App {
     }
 
     fn draw(&mut self, now: f64, readout_due: bool) -> Result<(), JsValue> {
-        let p = self.setup.patch;
+        let p = self.params.patch;
         let sae = self.trainer.sae();
         self.filters.draw(&sae.w1, p)?;
         let (hidden, recon) = sae.encode_decode(self.shown.as_slice());
         self.diagram.draw(self.shown.as_slice(), &hidden, &recon, p)?;
         if readout_due {
             self.loss.draw(self.history.points())?;
-            let verdict = self.panels.draw(&self.trainer, &self.hyper, self.shown.as_slice(), &recon)?;
+            let verdict = self.panels.draw(&self.trainer, self.params.rho as f32, self.shown.as_slice(), &recon)?;
             if self.edges_at.is_none() && verdict.level == VerdictLevel::Formed {
                 self.edges_at = Some((self.trainer.steps(), self.trained_ms / 1000.0));
             }
@@ -236,9 +284,13 @@ impl App {
         let cost = self.history.last().map(|p| format!(" · cost {:.3}", p.total)).unwrap_or_default();
         let rate = if self.running { format!(" · {:.0} steps/s", self.rate.per_second) } else { " · paused".into() };
         let formed = self.edges_at.map(|(s, t)| format!(" (formed at step {s}, {t:.1} s)")).unwrap_or_default();
-        self.ui
-            .status
-            .set_text_content(Some(&format!("step {steps}{rate}{cost} · edge detectors {edge_units}/{units}{formed}")));
+        // an "epoch" = as many patches as there are distinct patch positions in the image
+        let positions = (NATURAL_IMAGE_SIZE + 1 - self.params.patch).pow(2) as f64;
+        let epochs = steps as f64 * self.params.batch as f64 / positions;
+        let elapsed = self.trained_ms / 1000.0;
+        self.ui.status.set_text_content(Some(&format!(
+            "step {steps}{rate}{cost} · {epochs:.2} epochs · {elapsed:.0} s · edge detectors {edge_units}/{units}{formed}"
+        )));
     }
 
     /// Starts or pauses training.
@@ -247,7 +299,8 @@ impl App {
         self.ui.play.set_text_content(Some(if running { "Pause" } else { "Play" }));
         self.ui.play.set_attribute("aria-pressed", if running { "true" } else { "false" }).ok();
         self.ui.play.set_attribute("aria-label", if running { "Pause training" } else { "Start training" }).ok();
-        if running {
+        // a new start makes an old error (e.g. divergence) stale; notices and questions stay
+        if running && self.ui.message.class_name().contains("error") {
             self.say("", "");
         }
         self.last_readout = f64::NEG_INFINITY; // refresh the status line now
@@ -260,24 +313,24 @@ impl App {
 
     /// New random weights from the same seed and settings; history cleared.
     pub fn reset(&mut self) {
-        self.rebuild(self.setup);
+        self.rebuild(self.params.clone());
     }
 
-    /// A new trainer for `setup` (a new shape restarts training); the current model is kept
+    /// A new trainer for `next` (a new shape restarts training); the current model is kept
     /// if that fails, and the page says why.
-    pub fn rebuild(&mut self, setup: Setup) {
-        let built =
-            new_trainer(setup, self.hyper, &self.images).and_then(|t| Ok((display_sampler(&self.images, setup)?, t)));
+    fn rebuild(&mut self, next: Params) {
+        let built = new_trainer(&next, &self.images).and_then(|t| Ok((display_sampler(&self.images, &next)?, t)));
         match built {
             Ok((display, trainer)) => {
-                let n = setup.patch * setup.patch;
+                let n = next.patch * next.patch;
                 if n != self.shown.nrows() {
                     self.shown = DMatrix::zeros(n, 1);
                     self.candidates = DMatrix::zeros(n, DISPLAY_CANDIDATES);
                 }
                 self.trainer = trainer;
                 self.display = display;
-                self.setup = setup;
+                self.params = next;
+                self.pending = None;
                 if let Err(e) = self.panels.restart(&self.trainer) {
                     self.say("error", &format!("The readouts could not restart: {}", dom::describe(&e)));
                     return;
@@ -290,48 +343,160 @@ impl App {
                 self.last_readout = f64::NEG_INFINITY;
                 self.last_slow_readout = f64::NEG_INFINITY;
                 self.say("", "");
+                self.show_params();
             }
             Err(e) => self.say("error", &format!("Restart failed: {}. The current model is kept.", dom::describe(&e))),
         }
     }
 
-    /// Sets ρ, β and the rest of the live hyperparameters (validated; kept on error).
-    pub fn set_hyper(&mut self, next: Hyper) {
-        match next.validate() {
-            Ok(valid) => {
-                self.hyper = next;
-                self.trainer.set_hyper(valid);
-                self.last_readout = f64::NEG_INFINITY;
-            }
-            Err(e) => self.say("error", &format!("{e}; kept ρ = {}, β = {}.", self.hyper.rho, self.hyper.beta)),
+    /// Applies settings now: live ones act on the next step, a new shape restarts training.
+    pub fn apply(&mut self, next: Params) {
+        match next.change_from(&self.params) {
+            Change::None => {}
+            Change::Rebuild => self.rebuild(next),
+            Change::Live => match next.hyper().validate() {
+                Ok(valid) => {
+                    self.trainer.set_hyper(valid);
+                    self.trainer.set_optimizer(next.optimizer);
+                    self.params = next;
+                    self.last_readout = f64::NEG_INFINITY;
+                    self.show_params();
+                }
+                Err(e) => self.say("error", &format!("{e}. The current settings are kept.")),
+            },
         }
     }
 
-    /// Reads ρ and β from their sliders; the change applies from the next step.
-    pub(crate) fn on_slider(&mut self) {
-        let rho = slider_to_rho(self.ui.rho.value_as_number());
-        let beta = self.ui.beta.value_as_number();
-        self.set_hyper(Hyper { rho, beta, ..self.hyper });
-        // only the readouts: writing the value back would fight the hand on the slider
-        self.sync_readouts();
+    /// Settings from the form: live ones apply at once; a new shape asks first, because it
+    /// discards the trained model.
+    pub(crate) fn on_form_change(&mut self) {
+        let (next, notices) = self.form.read(&self.params);
+        if next.change_from(&self.params) == Change::Rebuild {
+            let live_part = Params {
+                hidden: self.params.hidden,
+                patch: self.params.patch,
+                batch: self.params.batch,
+                seed: self.params.seed,
+                output: self.params.output,
+                ..next.clone()
+            };
+            self.apply(live_part);
+            self.pending = Some(next);
+            self.say_with_actions(
+                "notice",
+                "These settings change the network's shape or data stream: training restarts from new random \
+                 weights and the current model is discarded.",
+                &[("confirm-restart", "Restart now"), ("cancel-restart", "Keep the current model")],
+            );
+        } else {
+            self.apply(next);
+            if !notices.is_empty() {
+                self.say("notice", &notices.join(" "));
+            }
+        }
+        // only the readouts: writing values back would fight the hand on a slider
+        self.form.write_readouts(&self.params);
     }
 
-    /// Puts the settings into the sliders and their readouts.
-    pub(crate) fn sync_controls(&self) {
-        self.ui.rho.set_value_as_number(rho_to_slider(self.hyper.rho));
-        self.ui.beta.set_value_as_number(self.hyper.beta);
-        self.sync_readouts();
+    /// The answer to "restart with the new shape?".
+    pub(crate) fn resolve_pending(&mut self, restart: bool) {
+        match self.pending.take() {
+            Some(next) if restart => self.rebuild(next),
+            _ => {
+                self.form.write(&self.params);
+                self.say("", "");
+            }
+        }
     }
 
-    /// Shows the settings next to the sliders and in their accessible names.
-    fn sync_readouts(&self) {
-        let (rho, beta) = (self.hyper.rho, self.hyper.beta);
-        let rho_text = format!("{rho}");
-        let beta_text = format!("{beta:.1}");
-        self.ui.rho_out.set_text_content(Some(&rho_text));
-        self.ui.beta_out.set_text_content(Some(&beta_text));
-        self.ui.rho.set_attribute("aria-valuetext", &format!("sparsity target ρ = {rho_text}")).ok();
-        self.ui.beta.set_attribute("aria-valuetext", &format!("penalty weight β = {beta_text}")).ok();
+    /// Shows the settings everywhere they appear: controls, hidden panels, layout, the link.
+    fn show_params(&self) {
+        self.form.write(&self.params);
+        if let Ok(nodes) = self.ui.root.query_selector_all("[data-hide]") {
+            for i in 0..nodes.length() {
+                let Some(el) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
+                let name = el.get_attribute("data-hide").unwrap_or_default();
+                if self.params.hide.contains(&name) {
+                    el.set_attribute("data-hidden-by-link", "").ok();
+                } else {
+                    el.remove_attribute("data-hidden-by-link").ok();
+                }
+            }
+        }
+        if let Some(body) = dom::document().body() {
+            body.class_list().toggle_with_force("present", self.params.layout == Layout::Present).ok();
+        }
+        persist::write_hash(&to_hash(&self.params));
+    }
+
+    /// Writes the latest model to the browser's storage ("continue where you left off").
+    pub(crate) fn autosave(&self) {
+        if self.trainer.steps() > 0 {
+            persist::save_last_model(&saved::save(&self.params, self.trainer.steps(), self.trainer.sae()));
+        }
+    }
+
+    /// After a reload without a link: offers the model this browser kept.
+    fn offer_last_model(&self) {
+        let Some(text) = persist::load_last_model() else { return };
+        if let Ok((_, steps, _)) = saved::load(&text) {
+            self.say_with_actions(
+                "notice",
+                &format!("This browser kept your last model (step {steps}). Continue where you left off?"),
+                &[("continue-last", "Continue"), ("start-fresh", "Start fresh")],
+            );
+        }
+    }
+
+    /// Loads a saved model (file text or the browser's copy); on any problem the current
+    /// model and settings stay as they are and the page says what was wrong.
+    pub(crate) fn load_model(&mut self, source: &str, text: &str) {
+        let loaded = saved::load(text).map_err(|e| e.to_string()).and_then(|(params, steps, sae)| {
+            let mut trainer = new_trainer(&params, &self.images).map_err(|e| dom::describe(&e))?;
+            trainer.restore(sae, steps)?;
+            Ok((params, trainer))
+        });
+        match loaded {
+            Ok((params, trainer)) => {
+                let steps = trainer.steps();
+                self.rebuild(params);
+                self.trainer = trainer;
+                if let Err(e) = self.panels.restart(&self.trainer) {
+                    self.say("error", &format!("The readouts could not restart: {}", dom::describe(&e)));
+                    return;
+                }
+                self.set_running(false);
+                self.say("notice", &format!("Loaded {source} at step {steps}. Press play to continue training."));
+            }
+            Err(e) => self
+                .say("error", &format!("Could not load {source}: {e} The current model and settings are unchanged.")),
+        }
+    }
+
+    /// Downloads the model (settings, weights, step count) as JSON.
+    pub(crate) fn save_model(&self) {
+        let json = saved::save(&self.params, self.trainer.steps(), self.trainer.sae());
+        if let Err(e) = download::download_text("sae-lab-model.json", "application/json", &json) {
+            self.say("error", &format!("Saving failed: {}. Nothing was changed.", dom::describe(&e)));
+        }
+    }
+
+    /// The file input for loading models.
+    pub(crate) fn load_input(&self) -> &HtmlInputElement {
+        &self.ui.load
+    }
+
+    /// A message with buttons; the buttons' ids are handled in [`events`].
+    fn say_with_actions(&self, kind: &str, text: &str, actions: &[(&str, &str)]) {
+        self.say(kind, text);
+        for (id, label) in actions {
+            if let Ok(b) = dom::document().create_element("button") {
+                b.set_id(id);
+                b.set_attribute("type", "button").ok();
+                b.set_text_content(Some(label));
+                self.ui.message.append_child(&b).ok();
+            }
+        }
     }
 
     /// Shows a message above the controls (`kind` = "error" or "notice"; empty text hides it).
@@ -342,7 +507,7 @@ impl App {
 
     /// Selects the unit shown in the detail panel.
     pub(crate) fn select_unit(&mut self, unit: usize) {
-        if unit < self.setup.hidden && unit != self.panels.selected {
+        if unit < self.params.hidden && unit != self.panels.selected {
             self.panels.selected = unit;
             self.last_readout = f64::NEG_INFINITY;
         }
@@ -377,13 +542,8 @@ impl App {
         &self.history
     }
 
-    /// The hyperparameters the controls show.
-    pub fn hyper(&self) -> &Hyper {
-        &self.hyper
-    }
-
-    /// The shape and seed in force.
-    pub fn setup(&self) -> &Setup {
-        &self.setup
+    /// Every setting in force.
+    pub fn params(&self) -> &Params {
+        &self.params
     }
 }

@@ -2,6 +2,7 @@
 //! mounted on, so the page and the browser tests get exactly the same DOM.
 
 use crate::sliders::{BETA_MAX, RHO_STEPS};
+use crate::state::presets;
 
 /// The app's inner HTML.
 pub fn html() -> String {
@@ -11,13 +12,14 @@ pub fn html() -> String {
 <section class="controls" aria-label="Training controls">
   <button id="play" type="button" aria-pressed="false">Play</button>
   <button id="reset" type="button" title="New random weights, same seed and settings">Reset</button>
-  <div class="slider">
+  <button id="step" type="button" title="One training step (→)">Step</button>
+  <div class="slider" data-hide="rho">
     <label for="rho">ρ</label>
     <input id="rho" type="range" min="0" max="{rho_steps}" step="1">
     <output id="rho-out" for="rho"></output>
     <span class="hint">sparsity target: how often each unit should fire</span>
   </div>
-  <div class="slider">
+  <div class="slider" data-hide="beta">
     <label for="beta">β</label>
     <input id="beta" type="range" min="0" max="{beta_max}" step="0.1">
     <output id="beta-out" for="beta"></output>
@@ -25,15 +27,65 @@ pub fn html() -> String {
   </div>
   <div class="status" id="status" aria-live="off"></div>
 </section>
+<details class="settings" id="settings-box">
+  <summary>All settings, presets, speed, save and load</summary>
+  <div class="settings-grid">
+    <fieldset data-hide="presets"><legend>Presets</legend>
+      <label for="preset">Experiment</label>
+      <select id="preset">{preset_options}</select>
+      <p class="hint" id="preset-desc"></p>
+    </fieldset>
+    <fieldset><legend>Live: act on the next step</legend>
+      <div class="field" data-hide="lr"><label for="lr">learning rate</label>
+        <input id="lr" type="number" min="0.00001" max="1" step="any"></div>
+      <div class="field" data-hide="lambda"><label for="lambda">λ (weight decay)</label>
+        <input id="lambda" type="number" min="0" max="0.1" step="any"></div>
+      <div class="field" data-hide="penalty"><label for="penalty">sparsity penalty</label>
+        <select id="penalty"><option value="kl">KL(ρ‖ρ̂) with ρ, β</option><option value="l1">L1 on activations</option></select></div>
+      <div class="field" data-hide="l1"><label for="l1">L1 weight</label>
+        <input id="l1" type="number" min="0" max="10" step="any"></div>
+      <div class="field" data-hide="noise"><label for="noise">input noise σ (denoising)</label>
+        <input id="noise" type="number" min="0" max="1" step="0.05"></div>
+      <div class="field" data-hide="optimizer"><label for="optimizer">optimiser</label>
+        <select id="optimizer"><option value="adam">Adam</option><option value="sgd">SGD</option></select></div>
+    </fieldset>
+    <fieldset><legend>Shape: changing these restarts training</legend>
+      <div class="field" data-hide="hidden"><label for="hidden">hidden units</label>
+        <input id="hidden" type="number" min="4" max="400" step="1"></div>
+      <div class="field" data-hide="patch"><label for="patch">patch size</label>
+        <input id="patch" type="number" min="4" max="16" step="1"></div>
+      <div class="field" data-hide="batch"><label for="batch">batch size</label>
+        <input id="batch" type="number" min="16" max="2048" step="16"></div>
+      <div class="field" data-hide="output"><label for="output">output activation</label>
+        <select id="output"><option value="sigmoid">sigmoid</option><option value="linear">linear</option></select></div>
+      <div class="field" data-hide="seed"><label for="seed">random seed</label>
+        <input id="seed" type="number" min="0" max="4294967295" step="1"></div>
+    </fieldset>
+    <fieldset><legend>Speed</legend>
+      <div class="field" data-hide="speed"><label for="speed">speed</label>
+        <input id="speed" type="range" min="0" max="10" step="1"><output id="speed-out" for="speed"></output></div>
+      <div class="field" data-hide="stop"><label for="stop">stop after (steps, 0 = never)</label>
+        <input id="stop" type="number" min="0" step="100"></div>
+      <p class="hint">Keys: space play/pause, → one step, r reset.</p>
+    </fieldset>
+    <fieldset data-hide="save"><legend>Save and load</legend>
+      <button type="button" id="save">Save model (JSON)</button>
+      <label class="file-button" for="load">Load model…</label>
+      <input type="file" id="load" accept=".json,application/json">
+      <button type="button" id="copy-link">Copy link to this experiment</button>
+      <p class="hint">The address bar always holds every setting and the seed: share it to reproduce this run.</p>
+    </fieldset>
+  </div>
+</details>
 <div class="verdict" id="verdict" role="status" aria-live="polite"></div>
 <div class="panels">
-  <section class="panel">
+  <section data-hide="filters" class="panel">
     <h2>Learned filters <span class="sub">hover or click a tile</span></h2>
     <canvas id="filters" width="320" height="320" aria-label="Grid of learned filters, one tile per hidden unit"></canvas>
     <p class="explain">Each tile is one hidden unit's input weights W1 (grey = 0, each tile has its own contrast).
       With sparsity they become small, oriented edge detectors, like simple cells in the visual cortex.</p>
   </section>
-  <section class="panel">
+  <section data-hide="diagram" class="panel">
     <h2>Network</h2>
     <canvas id="diagram" width="640" height="300" aria-label="Input patch, hidden unit activations and reconstruction"></canvas>
     <p class="explain">A patch goes in; each hidden unit lights up as much as it responds to it (amber = active).
@@ -41,44 +93,44 @@ pub fn html() -> String {
   </section>
 </div>
 <div class="panels even">
-  <section class="panel">
+  <section data-hide="unit" class="panel">
     <h2>Unit detail</h2>
     <canvas id="unit" width="560" height="200" aria-label="The selected hidden unit: its filter, mean activation and the patches that excite it most"></canvas>
     <p class="explain">The selected unit's filter, its mean activation ρ̂ against the target ρ, its weight norm,
       and the recent patches that excite it most: they share the filter's edge.</p>
   </section>
-  <section class="panel">
+  <section data-hide="recon" class="panel">
     <h2>Reconstruction of the shown patch</h2>
     <canvas id="recon-patch" width="420" height="170" aria-label="Input patch, its reconstruction and the error"></canvas>
     <p class="explain">Input, the decoder's reconstruction x̂ = σ(W2·a + b2), and where they differ.</p>
   </section>
-  <section class="panel">
+  <section data-hide="rho-bars" class="panel">
     <h2>Mean activation per unit, ρ̂<sub>j</sub></h2>
     <canvas id="rho-bars" width="560" height="180" aria-label="Mean activation of each hidden unit against the target rho"></canvas>
     <p class="explain">The KL penalty pulls every bar to the dashed line ρ. Grey-red bars are units that almost never
       fire (dead); amber bars fire far too often. Log scale.</p>
   </section>
-  <section class="panel">
+  <section data-hide="firing" class="panel">
     <h2>How sparse is the code?</h2>
     <canvas id="firing" width="560" height="180" aria-label="Histogram of firing frequencies, dead units, L0 and variance explained"></canvas>
     <p class="explain">How often each unit fires (activation above 0.1) over recent patches, the number of dead units, L0 (units
       active per patch) and the share of patch variance the reconstruction explains: the numbers modern
       sparse-autoencoder work watches.</p>
   </section>
-  <section class="panel wide">
+  <section data-hide="loss" class="panel wide">
     <h2>Cost <span class="sub">log scale</span></h2>
     <canvas id="loss" width="1000" height="260" aria-label="Reconstruction, sparsity, weight decay, total and held-out cost over training steps"></canvas>
     <p class="explain">J = (1/2m)Σ‖x̂−x‖² + (λ/2)(‖W1‖²+‖W2‖²) + β Σ<sub>j</sub> KL(ρ‖ρ̂<sub>j</sub>).
       Reconstruction falls as the filters learn; the sparsity term stays small while every ρ̂<sub>j</sub> sits near ρ.
       The held-out curve is the cost on patches never trained on: if it tracks the training cost, the code generalises.</p>
   </section>
-  <section class="panel wide">
+  <section data-hide="image" class="panel wide">
     <h2>The whole image, rebuilt patch by patch</h2>
     <canvas id="image" width="1000" height="330" aria-label="Image, its patch-by-patch reconstruction and the reconstruction error map"></canvas>
     <p class="explain">Each 8×8 block is encoded and decoded on its own (after the same normalisation as training).
       The error map is what anomaly detection uses: regions unlike the training data are rebuilt badly and light up.</p>
   </section>
-  <section class="panel wide">
+  <section data-hide="pca" class="panel wide">
     <h2>Compare with PCA</h2>
     <div class="pair">
       <figure><canvas id="filters-copy" width="320" height="320" aria-label="Learned sparse filters"></canvas>
@@ -91,7 +143,7 @@ pub fn html() -> String {
       gratings spread over the whole patch. The sparsity penalty instead asks for rare, independent causes of the image,
       and the rare causes of natural images are local edges.</p>
   </section>
-  <section class="panel wide explain-panel">
+  <section data-hide="explain" class="panel wide explain-panel">
     <h2>What the knobs do</h2>
     <dl>
       <dt>ρ (sparsity target)</dt><dd>The mean activation each hidden unit should have over many patches. ρ = 0.01: each
@@ -113,7 +165,7 @@ pub fn html() -> String {
     </ul>
   </section>
 </div>
-<section class="exports" aria-label="Export">
+<section data-hide="export" class="exports" aria-label="Export">
   <span>Export:</span>
   <button type="button" id="export-png">Filters (PNG)</button>
   <button type="button" id="export-svg">Cost curves (SVG)</button>
@@ -121,6 +173,16 @@ pub fn html() -> String {
 </section>
 "##,
         rho_steps = RHO_STEPS,
-        beta_max = BETA_MAX
+        beta_max = BETA_MAX,
+        preset_options = preset_options(),
     )
+}
+
+/// One `<option>` per preset, plus "custom" for anything else.
+fn preset_options() -> String {
+    let mut out = String::from(r#"<option value="custom">custom settings</option>"#);
+    for p in presets() {
+        out.push_str(&format!(r#"<option value="{}">{}</option>"#, p.id, p.name));
+    }
+    out
 }

@@ -3,30 +3,33 @@
 //! - [`app`]: state; [`events`]: event wiring; [`frame`]: the requestAnimationFrame loop.
 //! - [`panels`]: the readouts that explain sparsity (ρ̂ bars, firing, unit detail, PCA…).
 //! - [`markup`]: the page's controls and canvases; [`dom`]: small DOM helpers.
+//! - [`settings`]: the settings form ↔ `Params`; [`persist`]: URL hash, browser storage, files.
 //! - [`view`]: one module per canvas, each drawing from plain data.
 //! - [`fatal`]: panic hook and the error panel.
+//! - [`bench`]: the training step exported for `./scripts/bench.sh` (not used by the page).
 
 pub mod app;
+pub mod bench;
 pub mod dom;
 pub mod events;
 pub mod fatal;
 pub mod frame;
 pub mod markup;
 pub mod panels;
+pub mod persist;
+pub mod settings;
 pub mod view;
 
 /// Entry point of the page: installs the panic hook, mounts the app into `#app` and starts
-/// the animation loop. Any failure is shown in the page.
+/// the animation loop. Any failure is shown in the page. Without `#app` it does nothing.
 pub fn start() {
     fatal::install_panic_hook();
-    let result = dom::document()
-        .get_element_by_id("app")
-        .ok_or_else(|| wasm_bindgen::JsValue::from_str("the page has no element with id \"app\""))
-        .and_then(|root| app::mount(&root))
-        .and_then(|app| {
-            app.borrow_mut().set_running(true);
-            frame::run(app)
-        });
+    // A page without #app (the benchmark page, test pages) only wants the exports.
+    let Some(root) = dom::document().get_element_by_id("app") else { return };
+    let result = app::mount(&root).and_then(|app| {
+        app.borrow_mut().set_running(true);
+        frame::run(app)
+    });
     if let Err(e) = result {
         fatal::show(&format!("sae-lab could not start: {}", dom::describe(&e)));
     }

@@ -14,7 +14,6 @@ use super::view::{
     rho_bars::RhoBarsView, unit_detail::UnitDetailView,
 };
 use crate::data::natural_images;
-use crate::model::Hyper;
 use crate::readouts::{
     edge_verdict, firing_histogram, principal_components, reconstruct_image, unit_status, CodeStats, CodeTracker,
     EdgeVerdict, HeldOut, TopPatches, UnitStatus, VerdictLevel,
@@ -105,16 +104,9 @@ impl Panels {
     }
 
     /// Redraws the fast readouts and the verdict; returns the verdict.
-    pub fn draw(
-        &mut self,
-        trainer: &Trainer,
-        hyper: &Hyper,
-        shown: &[f32],
-        recon: &[f32],
-    ) -> Result<EdgeVerdict, JsValue> {
+    pub fn draw(&mut self, trainer: &Trainer, rho: f32, shown: &[f32], recon: &[f32]) -> Result<EdgeVerdict, JsValue> {
         let p = trainer.setup().patch;
         let sae = trainer.sae();
-        let rho = hyper.rho as f32;
         self.tracker.stats_into(&mut self.stats);
         let stats = &self.stats;
         // before any batch was observed, show the trainer's own ρ̂

@@ -1,47 +1,14 @@
 // The release page (trunk build --release → dist/) in headless Chromium, as a visitor sees it:
 // it starts without errors, trains on its own, shows steps and a falling cost, redraws the
 // filters, and a ρ slider drag reaches the running trainer. Prints one "N passed, N failed" line.
-import { createRequire } from "node:module";
-import { mkdirSync, readFileSync } from "node:fs";
-import { execFileSync } from "node:child_process";
-import { serveDist } from "./serve-dist.mjs";
+import { readFileSync } from "node:fs";
+import { launch, freshPage, check, assert, finish, outDir, stepOf } from "./harness.mjs";
 
-const require = createRequire(import.meta.url);
-const { chromium } = require("../../.tools/node_modules/playwright-core");
-const root = new URL("../../", import.meta.url).pathname;
-const outDir = root + "target/e2e";
-mkdirSync(outDir, { recursive: true });
-
-const results = [];
-async function check(name, fn) {
-  try {
-    await fn();
-    results.push([name, true]);
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    results.push([name, false]);
-    console.log(`FAIL ${name}: ${e.message}`);
-  }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-
-const server = await serveDist(root + "dist");
-const browser = await chromium.launch({
-  executablePath: execFileSync("sh", ["-c", "command -v chromium"]).toString().trim(),
-  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const { server, browser, close } = await launch();
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const errors = [];
-  const foreign = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
-  page.on("request", (r) => { if (!r.url().startsWith(server.url)) foreign.push(r.url()); });
+  const page = await freshPage(browser, server);
   await page.goto(server.url);
-
   const status = () => page.textContent("#status");
-  const stepOf = (s) => Number((s.match(/step (\d+)/) || [])[1] ?? NaN);
 
   await check("the page mounts and starts training by itself", async () => {
     await page.waitForSelector("#status", { timeout: 15000 });
@@ -125,16 +92,13 @@ try {
 
   await check("no errors in the page and no requests to other hosts", async () => {
     await page.click("#play");
-    assert(errors.length === 0, errors.join(" | "));
-    assert(foreign.length === 0, foreign.join(" "));
+    assert(page.errors.length === 0, page.errors.join(" | "));
+    assert(page.foreign.length === 0, page.foreign.join(" "));
     assert(await page.locator(".fatal").count() === 0, "an error panel is showing");
   });
 
   console.log(`     screenshot at 10 s of defaults: target/e2e/page-10s.png`);
 } finally {
-  await browser.close();
-  server.close();
+  await close();
 }
-const failed = results.filter(([, ok]) => !ok).length;
-console.log(`${results.length - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

@@ -1,0 +1,40 @@
+// Step rows in headless Chromium: sae-lab's wasm step and the TF.js step (cpu, wasm
+// backends) for each (batch, hidden), one fresh page per row so engines never share a heap.
+// Usage: node bench/bench.mjs <www dir> <out.json>. Progress on stderr, results as JSON.
+import { writeFileSync } from "node:fs";
+import { serveDist } from "../tests/e2e/serve-dist.mjs";
+import { launch, freshPage } from "./chromium.mjs";
+
+const [www, out] = process.argv.slice(2);
+const ROWS = [[256, 25], [256, 256], [32, 25]];
+// TF.js's webgl backend is left out: without a GPU it would measure a software renderer.
+const ENGINES = ["wasm", "tfjs-cpu", "tfjs-wasm"];
+
+const server = await serveDist(www);
+const browser = await launch();
+const results = [];
+try {
+  for (const [batch, hidden] of ROWS) {
+    for (const engine of ENGINES) {
+      const errors = [];
+      const page = await freshPage(browser, (e) => errors.push(e));
+      await page.goto(server.url + "bench.html");
+      await page.waitForFunction(() => window.benchReady);
+      try {
+        const r = await page.evaluate(([e, b, h]) => window.bench.run(e, b, h), [engine, batch, hidden]);
+        results.push({ engine, batch, hidden, ...r });
+        process.stderr.write(`  ${engine} ${batch}×${hidden}: ${r.rates.map((x) => x.toFixed(0)).join(" ")} steps/s\n`);
+      } catch (e) {
+        results.push({ engine, batch, hidden, error: String(e.message || e).split("\n")[0] });
+        process.stderr.write(`  ${engine} ${batch}×${hidden}: failed: ${String(e.message || e).split("\n")[0]}\n`);
+      }
+      if (errors.length) process.stderr.write(`  (page errors: ${errors.join(" | ")})\n`);
+      await page.close();
+    }
+  }
+  results.push({ engine: "browser", version: browser.version() });
+} finally {
+  await browser.close();
+  server.close();
+}
+writeFileSync(out, JSON.stringify(results, null, 1));

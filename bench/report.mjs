@@ -1,0 +1,113 @@
+// Turns the benchmark's raw results (target/bench/*.txt|json) into one markdown table set,
+// printed and written to target/bench/results.md. Targets are marked met / not met; nothing
+// here fails. Usage: node bench/report.mjs target/bench
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { execSync } from "node:child_process";
+import os from "node:os";
+
+const dir = process.argv[2];
+const json = (f) => (existsSync(`${dir}/${f}`) ? JSON.parse(readFileSync(`${dir}/${f}`, "utf8")) : []);
+const ROWS = [[256, 25], [256, 256], [32, 25]];
+const N = 64;
+const tfjsVersion = JSON.parse(readFileSync(new URL("../.tools/bench/node_modules/@tensorflow/tfjs-core/package.json", import.meta.url))).version;
+
+// every engine → { "B×h": { median, min, max } }
+const stats = (rates) => {
+  const r = [...rates].sort((a, b) => a - b);
+  return { median: r[r.length >> 1], min: r[0], max: r[r.length - 1] };
+};
+const rows = {};
+const put = (engine, b, h, s) => ((rows[engine] ??= {})[`${b}×${h}`] = s);
+for (const line of readFileSync(`${dir}/native.txt`, "utf8").split("\n")) {
+  const m = line.match(/^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)–(\d+)\s/);
+  if (m) put("native", +m[1], +m[2], { median: +m[3], min: +m[4], max: +m[5] });
+}
+const browser = json("browser.json");
+const numpy = json("numpy.json");
+for (const r of [...browser, ...numpy]) if (r.rates) put(r.engine, r.batch, r.hidden, stats(r.rates));
+const failed = browser.filter((r) => r.error).map((r) => `${r.engine} ${r.batch}×${r.hidden}: ${r.error}`);
+const page = json("page.json");
+const tfWasm = browser.find((r) => r.engine === "tfjs-wasm" && r.rates);
+const chromium = browser.find((r) => r.engine === "browser")?.version ?? "?";
+const npVersion = numpy.find((r) => r.engine === "numpy-version")?.version;
+
+const ENGINES = [
+  ["native", "native Rust (release)"],
+  ["wasm", "sae-lab wasm (page's release .wasm, simd128)"],
+  ["tfjs-cpu", `TF.js ${tfjsVersion} cpu`],
+  ["tfjs-wasm", `TF.js ${tfjsVersion} wasm (SIMD ${tfWasm?.simd ? "on" : "off"}, ${tfWasm?.threads ? "threads" : "1 thread"})`],
+  ["numpy", `NumPy ${npVersion ?? ""} (OpenBLAS, 1 thread)`],
+];
+const num = (v, d = 0) => (v === undefined || Number.isNaN(v) ? "–" : v.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d }).replace(/,/g, " "));
+const table = (head, body) => {
+  const all = [head, ...body];
+  const w = head.map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
+  const line = (r) => `| ${r.map((c, i) => String(c).padEnd(w[i])).join(" | ")} |`;
+  return [line(head), `| ${w.map((x) => "-".repeat(x)).join(" | ")} |`, ...body.map(line)].join("\n");
+};
+const med = (e, b, h) => rows[e]?.[`${b}×${h}`]?.median;
+const ratio = (a, b) => (a && b ? a / b : undefined);
+const x = (v) => (v === undefined ? "–" : `${v.toFixed(2)}×`);
+
+const stepBody = [];
+for (const [b, h] of ROWS) {
+  for (const [e, label] of ENGINES) {
+    const s = rows[e]?.[`${b}×${h}`];
+    if (!s) continue;
+    stepBody.push([b, h, label, num(s.median), `${num(s.min)}–${num(s.max)}`, num((s.median * 12 * b * N * h) / 1e9, 2)]);
+  }
+}
+const ratioBody = ROWS.map(([b, h]) => [b, h, x(ratio(med("wasm", b, h), med("native", b, h))),
+  x(ratio(med("wasm", b, h), med("tfjs-wasm", b, h))), x(ratio(med("wasm", b, h), med("tfjs-cpu", b, h))),
+  x(ratio(med("native", b, h), med("numpy", b, h)))]);
+const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
+const pageBody = [
+  ["frame time p50 / p95 (max), 10 s of training", `${num(page.frameP50, 1)} / ${num(page.frameP95, 1)} ms (${num(page.frameMax, 1)} ms), ${page.frames} frames`],
+  ["load → training starts", `${num(page.startedAt, 2)} s`],
+  ["load → status says \"formed at step\"", page.formedAt ? `${num(page.formedAt, 2)} s` : "not within 10 s"],
+  ["edges formed, the app's own clock (training seconds)", page.formedStep ? `step ${page.formedStep}, ${page.formedAppSeconds} s` : "–"],
+  ["steps/s shown after 10 s", num(page.stepsPerSecond)],
+  [".wasm raw / gzip -9", `${kb(page.wasmRaw)} / ${kb(page.wasmGzip)}`],
+  ["dist/ raw / gzip -9 (sum over files)", `${kb(page.distRaw)} / ${kb(page.distGzip)}`],
+];
+const target = (name, value, ok) => [name, value, ok === undefined ? "not measured" : ok ? "met" : "**not met**"];
+const r1 = ratio(med("wasm", 256, 25), med("native", 256, 25));
+const r2 = ratio(med("wasm", 256, 25), med("tfjs-wasm", 256, 25));
+const r3 = ratio(med("native", 256, 25), med("numpy", 256, 25));
+const targetBody = [
+  target("wasm ≥ 0.75× native at (256, 25)", x(r1), r1 && r1 >= 0.75),
+  target("wasm ≥ 8× TF.js wasm at (256, 25)", x(r2), r2 && r2 >= 8),
+  target("native ≥ 1.5× NumPy at (256, 25)", x(r3), r3 && r3 >= 1.5),
+  target("page frame p95 ≤ 20 ms", `${num(page.frameP95, 1)} ms`, page.frameP95 !== undefined ? page.frameP95 <= 20 : undefined),
+  target("edges within 2 s of play (app's clock)", page.formedAppSeconds ? `${page.formedAppSeconds} s` : "not formed", page.frames ? (page.formedAppSeconds ?? Infinity) <= 2 : undefined),
+  target("page ≤ 300 KB gzipped (dist/, 1 KB = 1000 B)", kb(page.distGzip), page.distGzip ? page.distGzip <= 300_000 : undefined),
+].map((r) => r.map((c) => (c === undefined ? "–" : c)));
+
+const osName = (readFileSync("/etc/os-release", "utf8").match(/PRETTY_NAME="([^"]+)"/) || [])[1] ?? os.type();
+const md = [
+  `## sae-lab benchmark, ${new Date().toISOString().slice(0, 10)}`,
+  "",
+  `${os.cpus().length}-core ${os.arch()}, ${osName}, ${execSync("rustc --version").toString().trim()}, Chromium ${chromium} (headless, --disable-gpu); load average at start ${readFileSync(`${dir}/loadavg.txt`, "utf8").split(" ").slice(0, 3).join(" ")}.`,
+  "",
+  "### Training step: n = 64, σ hidden and output, KL sparsity + weight decay, Adam; one step = one update on a 64×B batch",
+  "",
+  "steps/s: median and spread (min–max) of 5 repeats of ~0.5 s after a warm-up; GFLOP/s = 12·B·n·h·steps/s.",
+  "",
+  table(["B", "h", "engine", "steps/s", "spread", "GFLOP/s"], stepBody),
+  ...(failed.length ? ["", `Failed rows: ${failed.join("; ")}`] : []),
+  "",
+  "### Ratios of medians",
+  "",
+  table(["B", "h", "wasm / native", "wasm / TF.js wasm", "wasm / TF.js cpu", "native / NumPy"], ratioBody),
+  "",
+  "### Release page at defaults, headless Chromium",
+  "",
+  table(["figure", "value"], pageBody),
+  "",
+  "### Targets",
+  "",
+  table(["target", "measured", ""], targetBody),
+  "",
+].join("\n");
+writeFileSync(`${dir}/results.md`, md);
+console.log(md);

@@ -1,0 +1,239 @@
+//! The link format: `hidden=25&patch=8&…&layout=normal`, every field of [`Params`] in
+//! [`FIELDS`] order.
+//!
+//! Writing is exact: numbers are written as the shortest decimal that reads back as the same
+//! value, so `from_hash(&to_hash(&p)).0 == p` for any in-range `p`. Reading never fails and
+//! never panics. It starts from the defaults, and each problem leaves a notice (a sentence
+//! for the page) and a sensible value:
+//! - a number out of range is clamped to the range;
+//! - a malformed value (not a number, NaN, ∞, an unknown word) is ignored;
+//! - unknown keys and unknown `hide` names are ignored;
+//! - when a key appears twice, the last one wins.
+
+use std::collections::BTreeSet;
+
+use super::params::{Field, Params, Value, FIELDS};
+
+/// The link for `p`, without the leading `#`. `hide` is left out when nothing is hidden.
+pub fn to_hash(p: &Params) -> String {
+    let mut parts = Vec::with_capacity(FIELDS.len());
+    for f in FIELDS {
+        let value = match f.value {
+            Value::Int { get, .. } => get(p).to_string(),
+            Value::Float { get, .. } => number(get(p)),
+            Value::Word { words, get, .. } => words.get(get(p)).copied().unwrap_or(words[0]).to_string(),
+            Value::Names { get, .. } if get(p).is_empty() => continue,
+            Value::Names { get, .. } => get(p).iter().map(|n| encode(n)).collect::<Vec<_>>().join(","),
+        };
+        parts.push(format!("{}={value}", f.key));
+    }
+    parts.join("&")
+}
+
+/// The settings in a link (with or without the leading `#`), and a notice for each problem.
+pub fn from_hash(s: &str) -> (Params, Vec<String>) {
+    let (p, problems) = parse(s);
+    (p, problems.iter().map(Problem::notice).collect())
+}
+
+/// One thing wrong with a link: what was wrong, and what was done about it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Problem {
+    /// A clause saying what was wrong ("rho=5 is above the largest allowed value 0.5").
+    pub what: String,
+    /// What was used instead ("using 0.5"), or `None` when the entry was dropped because
+    /// this page has no such setting (an unknown key or `hide` name), which changes nothing.
+    pub instead: Option<String>,
+}
+
+impl Problem {
+    /// The sentence the page shows.
+    pub fn notice(&self) -> String {
+        match &self.instead {
+            Some(instead) => format!("{}; {instead}.", self.what),
+            None => format!("{}.", self.what),
+        }
+    }
+}
+
+/// [`from_hash`] with the problems kept apart from their remedies (saved files turn them
+/// into errors instead of notices).
+pub(crate) fn parse(s: &str) -> (Params, Vec<Problem>) {
+    let mut p = Params::default();
+    let mut problems = Vec::new();
+    let s = s.strip_prefix('#').unwrap_or(s);
+    for pair in s.split('&').filter(|pair| !pair.is_empty()) {
+        let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = decode(key);
+        match FIELDS.iter().find(|f| f.key == key) {
+            Some(f) => apply(f, &decode(raw), &mut p, &mut problems),
+            None => {
+                problems.push(Problem { what: format!("unknown setting '{}' ignored", short(&key)), instead: None })
+            }
+        }
+    }
+    (p, problems)
+}
+
+/// Sets field `f` of `p` from its link text `v`, recording any problem.
+fn apply(f: &Field, v: &str, p: &mut Params, problems: &mut Vec<Problem>) {
+    let key = f.key;
+    let mut bad = |what: String, instead: String| problems.push(Problem { what, instead: Some(instead) });
+    // a malformed value keeps the current one: the default, or an earlier entry's value
+    let keeping = |current: String, default: String| {
+        if current == default {
+            format!("using the default {default}")
+        } else {
+            format!("keeping {current}")
+        }
+    };
+    let default = Params::default();
+    match f.value {
+        Value::Int { min, max, get, set } => match whole(v) {
+            Whole::Value(n) if n < min as f64 => {
+                bad(format!("{key}={} is below the smallest allowed value {min}", short(v)), format!("using {min}"));
+                set(p, min);
+            }
+            Whole::Value(n) if n > max as f64 => {
+                bad(format!("{key}={} is above the largest allowed value {max}", short(v)), format!("using {max}"));
+                set(p, max);
+            }
+            // in range, so exactly representable (all maxima are below 2^53)
+            Whole::Value(n) => set(p, n as u64),
+            Whole::Fraction => bad(
+                format!("{key}={} is not a whole number", short(v)),
+                keeping(get(p).to_string(), get(&default).to_string()),
+            ),
+            Whole::NotANumber => bad(
+                format!("{key}={} is not a number", short(v)),
+                keeping(get(p).to_string(), get(&default).to_string()),
+            ),
+        },
+        Value::Float { min, max, get, set } => match v.trim().parse::<f64>() {
+            Ok(x) if !x.is_finite() => bad(
+                format!("{key}={} is not a finite number", short(v)),
+                keeping(number(get(p)), number(get(&default))),
+            ),
+            Ok(x) if x < min => {
+                bad(
+                    format!("{key}={} is below the smallest allowed value {}", short(v), number(min)),
+                    format!("using {}", number(min)),
+                );
+                set(p, min);
+            }
+            Ok(x) if x > max => {
+                bad(
+                    format!("{key}={} is above the largest allowed value {}", short(v), number(max)),
+                    format!("using {}", number(max)),
+                );
+                set(p, max);
+            }
+            Ok(x) => set(p, x),
+            Err(_) => {
+                bad(format!("{key}={} is not a number", short(v)), keeping(number(get(p)), number(get(&default))))
+            }
+        },
+        Value::Word { words, get, set } => match words.iter().position(|w| w.eq_ignore_ascii_case(v.trim())) {
+            Some(i) => set(p, i),
+            None => bad(
+                format!("{key}={} is not one of {}", short(v), words.join(", ")),
+                keeping(words[get(p)].to_string(), words[get(&default)].to_string()),
+            ),
+        },
+        Value::Names { allowed, set, .. } => {
+            let mut names = BTreeSet::new();
+            for name in v.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                if allowed.contains(&name) {
+                    names.insert(name.to_string());
+                } else {
+                    problems.push(Problem {
+                        what: format!("{key}: '{}' is not a control or panel of the page; it is ignored", short(name)),
+                        instead: None,
+                    });
+                }
+            }
+            set(p, names);
+        }
+    }
+}
+
+/// What a text says as a whole number.
+enum Whole {
+    /// A whole number (possibly written "25.0", "1e3" or beyond u64).
+    Value(f64),
+    /// A finite number with a fractional part.
+    Fraction,
+    /// Not a finite number.
+    NotANumber,
+}
+
+fn whole(v: &str) -> Whole {
+    let v = v.trim();
+    if let Ok(n) = v.parse::<u64>() {
+        // exact up to 2^53, which covers every range; larger values are clamped anyway
+        return Whole::Value(n as f64);
+    }
+    match v.parse::<f64>() {
+        Ok(x) if x.is_finite() && x.fract() == 0.0 => Whole::Value(x),
+        Ok(x) if x.is_finite() => Whole::Fraction,
+        _ => Whole::NotANumber,
+    }
+}
+
+/// The shortest decimal that reads back as `x` (Rust's `Display` for f64), in scientific
+/// notation below 1e-6 so that tiny values stay short ("1e-9", not "0.000000001").
+pub(crate) fn number(x: f64) -> String {
+    if x != 0.0 && x.abs() < 1e-6 {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// At most 40 characters of outside text, for notices (a link may hold anything).
+fn short(s: &str) -> String {
+    const MAX: usize = 40;
+    match s.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// Percent-encodes everything except letters, digits and `-._~` (so names cannot break the
+/// `&`/`=`/`,` structure).
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Percent-decodes `%XX` sequences (a stray `%` stays as it is); invalid UTF-8 becomes U+FFFD.
+fn decode(s: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let pair = (bytes[i] == b'%').then(|| bytes.get(i + 1..i + 3)).flatten();
+        match pair.and_then(|h| Some(hex(h[0])? << 4 | hex(h[1])?)) {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,144 @@
+//! The settings form: every knob of [`Params`] as a labelled control, read and written in
+//! one place. Reading goes through the URL format so that clamping and its notices are
+//! the same for a typed value as for a link.
+
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
+
+use super::dom::find;
+use crate::model::{OptimizerKind, Output, Penalty};
+use crate::sliders::{rho_to_slider, slider_to_rho, speed_label, speed_ms, speed_position};
+use crate::state::{from_hash, presets, to_hash, Params};
+
+/// The form's controls.
+pub struct SettingsForm {
+    rho: HtmlInputElement,
+    rho_out: HtmlElement,
+    beta: HtmlInputElement,
+    beta_out: HtmlElement,
+    lr: HtmlInputElement,
+    lambda: HtmlInputElement,
+    penalty: HtmlSelectElement,
+    l1: HtmlInputElement,
+    noise: HtmlInputElement,
+    optimizer: HtmlSelectElement,
+    hidden: HtmlInputElement,
+    patch: HtmlInputElement,
+    batch: HtmlInputElement,
+    output: HtmlSelectElement,
+    seed: HtmlInputElement,
+    speed: HtmlInputElement,
+    speed_out: HtmlElement,
+    stop: HtmlInputElement,
+    preset: HtmlSelectElement,
+    preset_desc: HtmlElement,
+}
+
+impl SettingsForm {
+    /// Finds the controls under `root`.
+    pub fn new(root: &Element) -> Result<Self, JsValue> {
+        Ok(SettingsForm {
+            rho: find(root, "#rho")?,
+            rho_out: find(root, "#rho-out")?,
+            beta: find(root, "#beta")?,
+            beta_out: find(root, "#beta-out")?,
+            lr: find(root, "#lr")?,
+            lambda: find(root, "#lambda")?,
+            penalty: find(root, "#penalty")?,
+            l1: find(root, "#l1")?,
+            noise: find(root, "#noise")?,
+            optimizer: find(root, "#optimizer")?,
+            hidden: find(root, "#hidden")?,
+            patch: find(root, "#patch")?,
+            batch: find(root, "#batch")?,
+            output: find(root, "#output")?,
+            seed: find(root, "#seed")?,
+            speed: find(root, "#speed")?,
+            speed_out: find(root, "#speed-out")?,
+            stop: find(root, "#stop")?,
+            preset: find(root, "#preset")?,
+            preset_desc: find(root, "#preset-desc")?,
+        })
+    }
+
+    /// Shows `p` in every control and readout.
+    pub fn write(&self, p: &Params) {
+        self.rho.set_value_as_number(rho_to_slider(p.rho));
+        self.beta.set_value_as_number(p.beta);
+        self.lr.set_value(&p.lr.to_string());
+        self.lambda.set_value(&p.lambda.to_string());
+        self.penalty.set_value(if p.penalty == Penalty::L1 { "l1" } else { "kl" });
+        self.l1.set_value(&p.l1.to_string());
+        self.noise.set_value(&p.noise.to_string());
+        self.optimizer.set_value(if p.optimizer == OptimizerKind::Sgd { "sgd" } else { "adam" });
+        self.hidden.set_value(&p.hidden.to_string());
+        self.patch.set_value(&p.patch.to_string());
+        self.batch.set_value(&p.batch.to_string());
+        self.output.set_value(if p.output == Output::Linear { "linear" } else { "sigmoid" });
+        self.seed.set_value(&p.seed.to_string());
+        self.speed.set_value_as_number(speed_position(p.step_ms) as f64);
+        self.stop.set_value(&p.stop_after.to_string());
+        self.write_readouts(p);
+    }
+
+    /// Updates only the value readouts (not the controls, which may be under the user's hand).
+    pub fn write_readouts(&self, p: &Params) {
+        let rho = p.rho.to_string();
+        let beta = format!("{:.1}", p.beta);
+        self.rho_out.set_text_content(Some(&rho));
+        self.beta_out.set_text_content(Some(&beta));
+        self.rho.set_attribute("aria-valuetext", &format!("sparsity target ρ = {rho}")).ok();
+        self.beta.set_attribute("aria-valuetext", &format!("penalty weight β = {beta}")).ok();
+        let speed = speed_label(p.step_ms);
+        self.speed_out.set_text_content(Some(&speed));
+        self.speed.set_attribute("aria-valuetext", &format!("speed: {speed}")).ok();
+        let preset = presets().iter().find(|pr| same_experiment(&(pr.params)(), p));
+        self.preset.set_value(preset.map_or("custom", |pr| pr.id));
+        self.preset_desc.set_text_content(Some(
+            preset.map_or("Your own settings. Pick a preset to load a ready-made experiment.", |pr| pr.what_it_shows),
+        ));
+    }
+
+    /// The settings the controls show, on top of `base` (unreadable fields keep their value);
+    /// out-of-range values are clamped, with a notice for each.
+    pub fn read(&self, base: &Params) -> (Params, Vec<String>) {
+        let num = |el: &HtmlInputElement| Some(el.value_as_number()).filter(|v| v.is_finite());
+        let mut p = base.clone();
+        p.rho = slider_to_rho(self.rho.value_as_number());
+        p.beta = num(&self.beta).unwrap_or(p.beta);
+        p.lr = num(&self.lr).unwrap_or(p.lr);
+        p.lambda = num(&self.lambda).unwrap_or(p.lambda);
+        p.penalty = if self.penalty.value() == "l1" { Penalty::L1 } else { Penalty::Kl };
+        p.l1 = num(&self.l1).unwrap_or(p.l1);
+        p.noise = num(&self.noise).unwrap_or(p.noise);
+        p.optimizer = if self.optimizer.value() == "sgd" { OptimizerKind::Sgd } else { OptimizerKind::Adam };
+        let int = |el: &HtmlInputElement, old: u64| num(el).map_or(old, |v| v.round().max(0.0) as u64);
+        p.hidden = int(&self.hidden, p.hidden as u64) as usize;
+        p.patch = int(&self.patch, p.patch as u64) as usize;
+        p.batch = int(&self.batch, p.batch as u64) as usize;
+        p.output = if self.output.value() == "linear" { Output::Linear } else { Output::Sigmoid };
+        p.seed = int(&self.seed, p.seed);
+        p.step_ms = speed_ms(self.speed.value_as_number());
+        p.stop_after = int(&self.stop, p.stop_after);
+        // the link format owns the ranges: a round trip clamps and explains
+        from_hash(&to_hash(&p))
+    }
+
+    /// The preset picked in the menu, if any.
+    pub fn chosen_preset(&self) -> Option<Params> {
+        let id = self.preset.value();
+        presets().iter().find(|p| p.id == id).map(|p| (p.params)())
+    }
+}
+
+/// Same experiment: everything but how it is shown (hide, layout) and paced (speed, stop).
+pub fn same_experiment(a: &Params, b: &Params) -> bool {
+    let strip = |p: &Params| Params {
+        hide: Default::default(),
+        layout: Default::default(),
+        step_ms: 0.0,
+        stop_after: 0,
+        ..p.clone()
+    };
+    strip(a) == strip(b)
+}

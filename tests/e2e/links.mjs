@@ -1,0 +1,148 @@
+// Links, save/restore and bad input, as a teacher and a student would use them (issue 5):
+// set controls by their labels, open the link in a fresh profile and get the same settings
+// and, with the same seed and step count, the same filters; save a model and load it
+// elsewhere; feed bad links and bad files and see messages, not breakage.
+import { readFileSync, writeFileSync } from "node:fs";
+import { launch, freshPage, check, assert, finish, outDir, stepOf } from "./harness.mjs";
+
+const { server, browser, close } = await launch();
+const STOP = 300;
+const filters = (page) => page.evaluate(() => document.querySelector("#filters").toDataURL());
+const stoppedAt = async (page, steps) => {
+  await page.waitForFunction((n) => {
+    const s = document.querySelector("#status")?.textContent ?? "";
+    return s.includes("paused") && s.startsWith(`step ${n} `);
+  }, steps, { timeout: 30000 });
+};
+const message = (page) => page.textContent("#message");
+const commit = async (page, label, value) => {
+  const field = page.getByLabel(label, { exact: true });
+  await field.fill(String(value));
+  await field.press("Tab"); // commits: fires "change"
+};
+
+try {
+  const a = await freshPage(browser, server);
+  await a.goto(server.url);
+  await a.waitForSelector("#status");
+  let link = "";
+  let filtersA = "";
+
+  await check("controls set by their labels; a shape change asks first, then restarts", async () => {
+    await a.click("#play"); // pause the auto-started run
+    await a.click("summary");
+    await commit(a, "hidden units", 36);
+    assert(/restarts from new random/.test(await message(a)), `asked: ${await message(a)}`);
+    assert((await a.evaluate(() => document.querySelector("#filters").width)) > 0, "page alive");
+    await a.click("#confirm-restart");
+    await commit(a, "random seed", 42);
+    await a.click("#confirm-restart");
+    await commit(a, "learning rate", 0.02);
+    await commit(a, "stop after (steps, 0 = never)", STOP);
+    await a.getByLabel("ρ", { exact: true }).focus();
+    for (let i = 0; i < 25; i++) await a.keyboard.press("ArrowRight");
+    await a.selectOption("#optimizer", "adam");
+    link = a.url();
+    for (const kv of ["hidden=36", "seed=42", "lr=0.02", `stop=${STOP}`]) assert(link.includes(kv), `${kv} in ${link}`);
+    const historyLength = await a.evaluate(() => history.length);
+    assert(historyLength <= 2, `the hash is replaced, not pushed (history.length ${historyLength})`);
+  });
+
+  await check(`with the same seed, ${STOP} steps give the same filters in a fresh profile`, async () => {
+    await a.keyboard.press("r"); // restart from step 0 with every setting in force
+    await a.click("#play");
+    await stoppedAt(a, STOP);
+    filtersA = await filters(a);
+    const b = await freshPage(browser, server);
+    await b.goto(link);
+    await stoppedAt(b, STOP);
+    await b.click("summary");
+    const val = (label) => b.getByLabel(label, { exact: true }).inputValue();
+    assert((await val("hidden units")) === "36" && (await val("random seed")) === "42", "shape from the link");
+    assert((await val("learning rate")) === "0.02", `lr ${await val("learning rate")}`);
+    assert((await b.textContent("#rho-out")) === (await a.textContent("#rho-out")), "same ρ");
+    assert((await filters(b)) === filtersA, "same filters, pixel for pixel");
+    await b.context().close();
+  });
+
+  let saved = "";
+  const readSaved = () => readFileSync(saved, "utf8");
+  await check("save the model, load it in a fresh profile, continue training", async () => {
+    const [d] = await Promise.all([a.waitForEvent("download"), a.click("#save")]);
+    saved = `${outDir}/model.json`;
+    await d.saveAs(saved);
+    const c = await freshPage(browser, server);
+    await c.goto(server.url);
+    await c.click("#play");
+    await c.setInputFiles("#load", saved);
+    await c.waitForFunction(() => /Loaded/.test(document.querySelector("#message")?.textContent ?? ""));
+    assert(/step 300/.test(await message(c)), await message(c));
+    await c.waitForTimeout(400);
+    assert((await filters(c)) === filtersA, "the loaded filters are the saved ones");
+    assert(c.url().includes("hidden=36"), "the settings came with the model");
+    await c.evaluate(() => document.activeElement?.blur()); // keys go to the page, not the file field
+    await c.keyboard.press("ArrowRight");
+    await c.waitForTimeout(300);
+    assert(stepOf(await c.textContent("#status")) === STOP + 1, "→ takes one more step");
+
+    // bad files: each gets a message and changes nothing
+    const bad = {
+      "not-json.json": "this is not json",
+      "wrong-shape.json": JSON.stringify({ ...JSON.parse(readSaved()), w1: [1, 2, 3] }),
+      "nan.json": readSaved().replace(/("w2":\s*\[)\s*[-0-9.e]+/, "$1 1e999"),
+      "huge.json": "x".repeat(17 * 1024 * 1024),
+      "other.json": JSON.stringify({ hello: "world" }),
+    };
+    for (const [name, text] of Object.entries(bad)) {
+      writeFileSync(`${outDir}/${name}`, text);
+      await c.setInputFiles("#load", `${outDir}/${name}`);
+      await c.waitForFunction(() => /Could not load|largest model/.test(document.querySelector("#message")?.textContent ?? ""));
+      const m = await message(c);
+      console.log(`     ${name}: ${m}`);
+      assert(/unchanged/.test(m), `${name}: says nothing changed`);
+      assert(stepOf(await c.textContent("#status")) === STOP + 1, `${name}: model untouched`);
+      await c.evaluate(() => { document.querySelector("#message").textContent = ""; });
+    }
+    assert(c.errors.length === 0, c.errors.join(" | "));
+    await c.context().close();
+  });
+
+  await check("a bad link is clamped or ignored with a notice, and the page still trains", async () => {
+    const d = await freshPage(browser, server);
+    await d.goto(`${server.url}#rho=5&lr=abc&foo=1&hidden=9999&hide=nonsense`);
+    await d.waitForSelector("#status");
+    const m = await message(d);
+    console.log(`     notice: ${m}`);
+    for (const word of ["rho", "lr", "foo", "hidden"]) assert(m.includes(word), `notice names ${word}`);
+    assert((await d.textContent("#rho-out")) === "0.5", "ρ clamped to 0.5");
+    await d.waitForTimeout(1500);
+    assert(stepOf(await d.textContent("#status")) > 0, "trains");
+    assert(d.errors.length === 0, d.errors.join(" | "));
+    await d.context().close();
+  });
+
+  await check("classroom link: hidden controls and panels, presentation layout", async () => {
+    const e = await freshPage(browser, server);
+    await e.goto(`${server.url}#hide=lr,pca,explain&layout=present`);
+    await e.waitForSelector("#status");
+    assert(!(await e.isVisible("section[data-hide=pca]")), "PCA panel hidden");
+    assert(!(await e.isVisible("section[data-hide=explain]")), "explanations hidden");
+    assert(await e.isVisible("#filters"), "filters shown");
+    assert(await e.evaluate(() => document.body.classList.contains("present")), "large-text layout");
+    await e.screenshot({ path: `${outDir}/classroom.png` });
+    await e.context().close();
+  });
+
+  await check("after a reload without a link, the kept model is offered back", async () => {
+    await a.evaluate(() => window.dispatchEvent(new Event("pagehide")));
+    await a.goto(server.url + "?again");
+    await a.waitForSelector("#continue-last", { timeout: 5000 });
+    await a.click("#continue-last");
+    await a.waitForFunction(() => /Loaded/.test(document.querySelector("#message")?.textContent ?? ""));
+    assert(stepOf(await a.textContent("#status")) >= STOP, await a.textContent("#status"));
+    assert(a.errors.length === 0, a.errors.join(" | "));
+  });
+} finally {
+  await close();
+}
+finish();
