@@ -17,13 +17,17 @@
 //! The settings are stored as the page's link ([`super::to_hash`]): one readable line that
 //! is parsed by the same code as a link. A loaded file is not clamped, though: a setting
 //! out of range or malformed is an error, because it means a damaged or foreign file.
-//! Unknown keys and `hide` names are skipped, since they change nothing here. The matrices are
-//! flat lists in column-major order, which is how nalgebra stores them: `w1[i + j·h]` is
-//! W1 row i (hidden unit i), column j (input pixel j), with h = hidden units; in
-//! `w2[i + j·n]`, i is the input pixel and j the hidden unit, with n = patch². Each `f32` is
-//! written as the shortest decimal that reads back as the same bits. A NaN would be
-//! written as `null`, and loading rejects it. The `"layout"` entry is for human readers
-//! and loading ignores it, like any other unknown key.
+//! Unknown keys and `hide` names are skipped, since they change nothing here.
+//!
+//! The matrices are flat lists in column-major order, which is how nalgebra stores them:
+//! `w1[i + j·h]` is W1 row i (hidden unit i), column j (input pixel j), with h = hidden
+//! units; in `w2[i + j·n]`, i is the input pixel and j the hidden unit, with n = patch².
+//! Each `f32` is written as the shortest decimal that reads back as the same bits.
+//! serde_json reads it through f64 (its `float_roundtrip` feature is off); a one-off run over
+//! all 2^32 bit patterns found that every finite f32 still comes back bit for bit, and the
+//! property test here re-checks a random sample. A NaN would be written as `null`, and
+//! loading rejects it. The `"layout"` entry is for human readers; loading ignores it, like
+//! any other unknown key.
 //!
 //! [`load`] checks in a fixed order and stops at the first problem: size (before parsing),
 //! JSON, format and version, settings, shapes, then finiteness.
