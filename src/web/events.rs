@@ -88,6 +88,12 @@ pub fn wire(app: &Rc<RefCell<App>>, root: &Element) -> Result<(), JsValue> {
     })?;
 
     on("#save", "click", |app, _| app.save_model())?;
+    on("#copy-link", "click", |app, _| {
+        let url = dom::window().location().href().unwrap_or_default();
+        // the promise may be refused (no permission): the link is in the message either way
+        let _ = dom::window().navigator().clipboard().write_text(&url);
+        app.say("notice", &format!("Link to this experiment, copied to the clipboard: {url}"));
+    })?;
     let a = app.clone();
     let load: EventTarget = find(root, "#load")?;
     listen(&load, "change", move |_| {

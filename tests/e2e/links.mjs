@@ -43,6 +43,8 @@ try {
     for (let i = 0; i < 25; i++) await a.keyboard.press("ArrowRight");
     await a.selectOption("#optimizer", "adam");
     link = a.url();
+    await a.click("#copy-link");
+    assert((await message(a)).includes(link), `the copied link is shown: ${await message(a)}`);
     for (const kv of ["hidden=36", "seed=42", "lr=0.02", `stop=${STOP}`]) assert(link.includes(kv), `${kv} in ${link}`);
     const historyLength = await a.evaluate(() => history.length);
     assert(historyLength <= 2, `the hash is replaced, not pushed (history.length ${historyLength})`);
