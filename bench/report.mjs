@@ -35,7 +35,7 @@ const ENGINES = [
   ["native", "native Rust (release)"],
   ["wasm", "sae-lab wasm (page's release .wasm, simd128)"],
   ["tfjs-cpu", `TF.js ${tfjsVersion} cpu`],
-  ["tfjs-wasm", `TF.js ${tfjsVersion} wasm (SIMD ${tfWasm?.simd ? "on" : "off"}, ${tfWasm?.threads ? "threads" : "1 thread"})`],
+  ["tfjs-wasm", `TF.js ${tfjsVersion} wasm` + (tfWasm ? ` (SIMD ${tfWasm.simd ? "on" : "off"}, ${tfWasm.threads ? "threads" : "1 thread"})` : "")],
   ["numpy", `NumPy ${npVersion ?? ""} (OpenBLAS, 1 thread)`],
 ];
 const num = (v, d = 0) => (v === undefined || Number.isNaN(v) ? "–" : v.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d }).replace(/,/g, " "));

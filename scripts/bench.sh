@@ -54,7 +54,8 @@ cat /proc/loadavg > "$OUT/loadavg.txt"
 cargo run -q --release --example bench > "$OUT/native.txt"
 rm -f "$OUT/numpy.json"
 if [ -x "$PY" ]; then
-  OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 "$PY" bench/numpy_step.py > "$OUT/numpy.json" || rm -f "$OUT/numpy.json"
+  OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 "$PY" bench/numpy_step.py > "$OUT/numpy.json" 2>>"$OUT/build.log" ||
+    rm -f "$OUT/numpy.json"
 fi
 node bench/bench.mjs "$WWW" "$OUT/browser.json"
 node bench/page.mjs "$DIST" "$OUT/page.json"
