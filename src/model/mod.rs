@@ -31,6 +31,10 @@ pub use workspace::{Grads, Workspace};
 
 /// The number type the model is generic over: f32 in the page, f64 in the gradient check.
 pub trait Real: nalgebra::RealField + Copy {
+    /// The sigmoid used in training: the vectorisable [`activation::sigmoid_fast`] for f32,
+    /// the exact one for f64 (the gradient check wants 1e-9, not 1e-7).
+    fn sigmoid(z: Self) -> Self;
+
     /// matrixmultiply's GEMM for this type; use [`gemm::gemm`] instead.
     ///
     /// # Safety
@@ -56,8 +60,13 @@ pub trait Real: nalgebra::RealField + Copy {
 }
 
 macro_rules! impl_real {
-    ($t:ty, $f:path) => {
+    ($t:ty, $f:path, $sigmoid:path) => {
         impl Real for $t {
+            #[inline(always)]
+            fn sigmoid(z: Self) -> Self {
+                $sigmoid(z)
+            }
+
             unsafe fn raw_gemm(
                 m: usize,
                 k: usize,
@@ -79,8 +88,8 @@ macro_rules! impl_real {
         }
     };
 }
-impl_real!(f32, matrixmultiply::sgemm);
-impl_real!(f64, matrixmultiply::dgemm);
+impl_real!(f32, matrixmultiply::sgemm, activation::sigmoid_fast);
+impl_real!(f64, matrixmultiply::dgemm, activation::sigmoid);
 
 /// Converts an f64 constant to the model's number type.
 #[inline]

@@ -4,7 +4,6 @@
 use nalgebra::{DMatrix, DVector};
 use rand::Rng;
 
-use super::activation::sigmoid;
 use super::gemm::{gemm, Op};
 use super::hyper::Output;
 use super::workspace::Workspace;
@@ -97,10 +96,10 @@ impl<T: Real> Sae<T> {
     pub fn forward(&self, x: &DMatrix<T>, ws: &mut Workspace<T>) {
         debug_assert_eq!(x.shape(), ws.a2.shape(), "batch shape must match the workspace");
         gemm(T::one(), &self.w1, Op::N, x, Op::N, T::zero(), &mut ws.a1);
-        add_bias_then(&mut ws.a1, &self.b1, sigmoid);
+        add_bias_then(&mut ws.a1, &self.b1, T::sigmoid);
         gemm(T::one(), &self.w2, Op::N, &ws.a1, Op::N, T::zero(), &mut ws.a2);
         match self.output {
-            Output::Sigmoid => add_bias_then(&mut ws.a2, &self.b2, sigmoid),
+            Output::Sigmoid => add_bias_then(&mut ws.a2, &self.b2, T::sigmoid),
             Output::Linear => add_bias_then(&mut ws.a2, &self.b2, |z| z),
         }
     }
@@ -128,6 +127,7 @@ fn add_bias_then<T: Real>(z: &mut DMatrix<T>, b: &DVector<T>, f: impl Fn(T) -> T
 
 #[cfg(test)]
 mod tests {
+    use super::super::activation::sigmoid;
     use super::*;
     use rand::SeedableRng;
     use rand_pcg::Pcg32;
