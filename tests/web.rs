@@ -15,7 +15,10 @@ use web_sys::{CanvasRenderingContext2d, Element, Event, HtmlCanvasElement, HtmlI
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// A new container in the test document. The tests share one page, so the URL hash another
+/// test's app wrote is cleared first (mount reads its settings from it).
 fn fresh_root() -> Element {
+    sae_lab::web::persist::write_hash("");
     let doc = dom::document();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
@@ -142,4 +145,26 @@ fn play_pause_and_reset_buttons() {
     reset.click();
     assert_eq!(app.borrow().trainer().steps(), 0);
     assert!(app.borrow().history().is_empty());
+}
+
+#[wasm_bindgen_test]
+fn a_shape_change_asks_first_and_keeps_later_live_changes() {
+    let root = fresh_root();
+    let app = mount(&root).unwrap();
+    let hidden: HtmlInputElement = dom::find(&root, "#hidden").unwrap();
+    hidden.set_value("40");
+    hidden.dispatch_event(&Event::new("change").unwrap()).unwrap();
+    assert_eq!(app.borrow().trainer().sae().hidden(), 25, "nothing restarts before the answer");
+    let msg: Element = dom::find(&root, "#message").unwrap();
+    assert!(msg.text_content().unwrap().contains("restarts"), "the page asks");
+    // a live change while the question is open is kept by the restart
+    let rho: HtmlInputElement = dom::find(&root, "#rho").unwrap();
+    rho.set_value_as_number(rho_to_slider(0.05));
+    rho.dispatch_event(&Event::new("input").unwrap()).unwrap();
+    assert_eq!(hidden.value(), "40", "the asked-for shape stays in its field");
+    dom::find::<web_sys::HtmlElement>(&root, "#confirm-restart").unwrap().click();
+    let a = app.borrow();
+    assert_eq!(a.trainer().sae().hidden(), 40);
+    assert!((a.params().rho - 0.05).abs() < 0.002, "ρ from after the question: {}", a.params().rho);
+    assert_eq!(a.trainer().steps(), 0);
 }

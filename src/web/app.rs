@@ -12,7 +12,7 @@ use web_sys::{Element, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlIn
 
 use super::dom::{self, find};
 use super::panels::Panels;
-use super::settings::SettingsForm;
+use super::settings::{same_experiment, SettingsForm};
 use super::view::{diagram::DiagramView, download, filters::FilterView, loss, loss::LossView};
 use super::{events, markup, persist};
 use crate::data::{natural_images, Image, PatchSampler, NATURAL_IMAGE_SIZE};
@@ -65,6 +65,12 @@ pub struct App {
     params: Params,
     /// A shape change waiting for the user's "restart" (it discards the current model).
     pending: Option<Params>,
+    /// The URL hash lags the settings (written at most every READOUT_MS: browsers rate-limit
+    /// replaceState, and a dragged slider fires dozens of changes a second).
+    hash_dirty: bool,
+    /// "Continue where you left off?" is on screen: until it is answered the kept model must
+    /// not be overwritten by autosave.
+    offer_open: bool,
     pub(crate) form: SettingsForm,
     last_step_at: f64,
     last_autosave: f64,
@@ -108,9 +114,11 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
     // which patches training sees (a seed must reproduce a run exactly)
     let display = display_sampler(&images, &params)?;
     let n = params.patch * params.patch;
-    let app = App {
+    let mut app = App {
         form: SettingsForm::new(root)?,
         pending: None,
+        hash_dirty: true,
+        offer_open: false,
         last_step_at: f64::NEG_INFINITY,
         last_autosave: dom::now_ms(),
         panels: Panels::new(root, &trainer)?,
@@ -134,12 +142,14 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         edges_at: None,
         ui,
     };
-    app.form.write(&app.params);
     app.show_params();
+    app.flush_hash();
     if !notices.is_empty() {
         app.say("notice", &format!("Some settings in the link were changed: {}", notices.join(" ")));
-    } else if hash.is_empty() {
-        app.offer_last_model();
+    } else {
+        // a reload keeps the page's own link, so "same experiment" counts as no link
+        let link = (!hash.is_empty()).then(|| app.params.clone());
+        app.offer_last_model(link.as_ref());
     }
     let app = Rc::new(RefCell::new(app));
     events::wire(&app, root)?;
@@ -186,6 +196,9 @@ impl App {
         if self.running && max_steps > 0 {
             self.last_step_at = now;
             self.train_slice(now, max_steps, readout_due);
+        }
+        if readout_due {
+            self.flush_hash();
         }
         if self.running && now - self.last_autosave >= AUTOSAVE_MS {
             self.autosave();
@@ -306,6 +319,14 @@ impl App {
         self.last_readout = f64::NEG_INFINITY; // refresh the status line now
     }
 
+    /// Starts training on page load, unless the page is asking whether to continue a kept
+    /// model (a fresh run would compete with the answer).
+    pub fn autostart(&mut self) {
+        if !self.offer_open {
+            self.set_running(true);
+        }
+    }
+
     /// Whether training is running.
     pub fn running(&self) -> bool {
         self.running
@@ -319,34 +340,36 @@ impl App {
     /// A new trainer for `next` (a new shape restarts training); the current model is kept
     /// if that fails, and the page says why.
     fn rebuild(&mut self, next: Params) {
-        let built = new_trainer(&next, &self.images).and_then(|t| Ok((display_sampler(&self.images, &next)?, t)));
-        match built {
-            Ok((display, trainer)) => {
-                let n = next.patch * next.patch;
-                if n != self.shown.nrows() {
-                    self.shown = DMatrix::zeros(n, 1);
-                    self.candidates = DMatrix::zeros(n, DISPLAY_CANDIDATES);
-                }
-                self.trainer = trainer;
-                self.display = display;
-                self.params = next;
-                self.pending = None;
-                if let Err(e) = self.panels.restart(&self.trainer) {
-                    self.say("error", &format!("The readouts could not restart: {}", dom::describe(&e)));
-                    return;
-                }
-                self.history.clear();
-                self.rate = Rate::default();
-                self.trained_ms = 0.0;
-                self.edges_at = None;
-                self.shown_since = f64::NEG_INFINITY;
-                self.last_readout = f64::NEG_INFINITY;
-                self.last_slow_readout = f64::NEG_INFINITY;
-                self.say("", "");
-                self.show_params();
-            }
+        match new_trainer(&next, &self.images).and_then(|t| self.install(next, t)) {
+            Ok(()) => self.say("", ""),
             Err(e) => self.say("error", &format!("Restart failed: {}. The current model is kept.", dom::describe(&e))),
         }
+    }
+
+    /// Makes `trainer` (built for `next`) the current run. Everything that can fail happens
+    /// before anything is replaced, so on error the current model and settings stay whole.
+    fn install(&mut self, next: Params, trainer: Trainer) -> Result<(), JsValue> {
+        let display = display_sampler(&self.images, &next)?;
+        self.panels.restart(&trainer)?;
+        let n = next.patch * next.patch;
+        if n != self.shown.nrows() {
+            self.shown = DMatrix::zeros(n, 1);
+            self.candidates = DMatrix::zeros(n, DISPLAY_CANDIDATES);
+        }
+        self.trainer = trainer;
+        self.display = display;
+        self.params = next;
+        self.pending = None;
+        self.offer_open = false;
+        self.history.clear();
+        self.rate = Rate::default();
+        self.trained_ms = 0.0;
+        self.edges_at = None;
+        self.shown_since = f64::NEG_INFINITY;
+        self.last_readout = f64::NEG_INFINITY;
+        self.last_slow_readout = f64::NEG_INFINITY;
+        self.show_params();
+        Ok(())
     }
 
     /// Applies settings now: live ones act on the next step, a new shape restarts training.
@@ -359,6 +382,9 @@ impl App {
                     self.trainer.set_hyper(valid);
                     self.trainer.set_optimizer(next.optimizer);
                     self.params = next;
+                    if self.pending.take().is_some() {
+                        self.say("", ""); // a restart question no longer matches the settings
+                    }
                     self.last_readout = f64::NEG_INFINITY;
                     self.show_params();
                 }
@@ -381,11 +407,16 @@ impl App {
                 ..next.clone()
             };
             self.apply(live_part);
+            // keep showing the shape the user typed (clamped) while the question is open
+            self.form.write(&next);
             self.pending = Some(next);
+            let clamped = if notices.is_empty() { String::new() } else { format!(" {}", notices.join(" ")) };
             self.say_with_actions(
                 "notice",
-                "These settings change the network's shape or data stream: training restarts from new random \
-                 weights and the current model is discarded.",
+                &format!(
+                    "These settings change the network's shape or data stream: training restarts from new \
+                     random weights and the current model is discarded.{clamped}"
+                ),
                 &[("confirm-restart", "Restart now"), ("cancel-restart", "Keep the current model")],
             );
         } else {
@@ -398,10 +429,22 @@ impl App {
         self.form.write_readouts(&self.params);
     }
 
-    /// The answer to "restart with the new shape?".
+    /// The answer to "restart with the new shape?": the shape asked for, on top of whatever
+    /// live settings are in force now.
     pub(crate) fn resolve_pending(&mut self, restart: bool) {
         match self.pending.take() {
-            Some(next) if restart => self.rebuild(next),
+            Some(shape) if restart => {
+                let p = &self.params;
+                let next = Params {
+                    hidden: shape.hidden,
+                    patch: shape.patch,
+                    batch: shape.batch,
+                    seed: shape.seed,
+                    output: shape.output,
+                    ..p.clone()
+                };
+                self.rebuild(next);
+            }
             _ => {
                 self.form.write(&self.params);
                 self.say("", "");
@@ -410,7 +453,7 @@ impl App {
     }
 
     /// Shows the settings everywhere they appear: controls, hidden panels, layout, the link.
-    fn show_params(&self) {
+    fn show_params(&mut self) {
         self.form.write(&self.params);
         if let Ok(nodes) = self.ui.root.query_selector_all("[data-hide]") {
             for i in 0..nodes.length() {
@@ -426,45 +469,62 @@ impl App {
         if let Some(body) = dom::document().body() {
             body.class_list().toggle_with_force("present", self.params.layout == Layout::Present).ok();
         }
-        persist::write_hash(&to_hash(&self.params));
+        self.hash_dirty = true;
     }
 
-    /// Writes the latest model to the browser's storage ("continue where you left off").
+    /// Writes the URL hash now if the settings changed since it was last written (also
+    /// before "Copy link" reads the address).
+    pub(crate) fn flush_hash(&mut self) {
+        if self.hash_dirty {
+            persist::write_hash(&to_hash(&self.params));
+            self.hash_dirty = false;
+        }
+    }
+
+    /// Writes the latest model to the browser's storage ("continue where you left off"),
+    /// unless the offer of the previously kept one is still unanswered.
     pub(crate) fn autosave(&self) {
-        if self.trainer.steps() > 0 {
+        if self.trainer.steps() > 0 && !self.offer_open {
             persist::save_last_model(&saved::save(&self.params, self.trainer.steps(), self.trainer.sae()));
         }
     }
 
-    /// After a reload without a link: offers the model this browser kept.
-    fn offer_last_model(&self) {
+    /// Offers the model this browser kept, when the page opened without a link or with a
+    /// link to that same experiment (a reload keeps the page's own link).
+    fn offer_last_model(&mut self, link: Option<&Params>) {
         let Some(text) = persist::load_last_model() else { return };
-        if let Ok((_, steps, _)) = saved::load(&text) {
-            self.say_with_actions(
-                "notice",
-                &format!("This browser kept your last model (step {steps}). Continue where you left off?"),
-                &[("continue-last", "Continue"), ("start-fresh", "Start fresh")],
-            );
+        let Ok((kept, steps, _)) = saved::load(&text) else { return };
+        if link.is_some_and(|p| !same_experiment(p, &kept)) {
+            return;
         }
+        self.offer_open = true;
+        self.say_with_actions(
+            "notice",
+            &format!("This browser kept your last model (step {steps}). Continue where you left off?"),
+            &[("continue-last", "Continue"), ("start-fresh", "Start fresh")],
+        );
+    }
+
+    /// "Start fresh": the kept model is forgotten and autosave resumes.
+    pub(crate) fn decline_last_model(&mut self) {
+        persist::forget_last_model();
+        self.offer_open = false;
+        self.say("", "");
     }
 
     /// Loads a saved model (file text or the browser's copy); on any problem the current
-    /// model and settings stay as they are and the page says what was wrong.
+    /// model and settings stay as they are and the page says what was wrong. How the page is
+    /// shown (hidden panels, layout) stays as the link set it.
     pub(crate) fn load_model(&mut self, source: &str, text: &str) {
         let loaded = saved::load(text).map_err(|e| e.to_string()).and_then(|(params, steps, sae)| {
+            let params = Params { hide: self.params.hide.clone(), layout: self.params.layout, ..params };
             let mut trainer = new_trainer(&params, &self.images).map_err(|e| dom::describe(&e))?;
             trainer.restore(sae, steps)?;
-            Ok((params, trainer))
+            self.install(params, trainer).map_err(|e| dom::describe(&e))?;
+            Ok(steps)
         });
         match loaded {
-            Ok((params, trainer)) => {
-                let steps = trainer.steps();
-                self.rebuild(params);
-                self.trainer = trainer;
-                if let Err(e) = self.panels.restart(&self.trainer) {
-                    self.say("error", &format!("The readouts could not restart: {}", dom::describe(&e)));
-                    return;
-                }
+            Ok(steps) => {
                 self.set_running(false);
                 self.say("notice", &format!("Loaded {source} at step {steps}. Press play to continue training."));
             }

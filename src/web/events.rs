@@ -79,16 +79,14 @@ pub fn wire(app: &Rc<RefCell<App>>, root: &Element) -> Result<(), JsValue> {
                 Some(text) => app.load_model("the model this browser kept", &text),
                 None => app.say("error", "The kept model is gone (browser storage was cleared)."),
             },
-            "start-fresh" => {
-                persist::forget_last_model();
-                app.say("", "");
-            }
+            "start-fresh" => app.decline_last_model(),
             _ => {}
         }
     })?;
 
     on("#save", "click", |app, _| app.save_model())?;
     on("#copy-link", "click", |app, _| {
+        app.flush_hash();
         let url = dom::window().location().href().unwrap_or_default();
         // the promise may be refused (no permission): the link is in the message either way
         let _ = dom::window().navigator().clipboard().write_text(&url);

@@ -21,6 +21,13 @@ pub fn show(message: &str) {
     panel.set_class_name("fatal");
     panel.set_attribute("role", "alert").ok();
     panel.set_text_content(Some(message));
+    // every setting is in the address bar, so a reload brings the experiment back
+    if let Ok(button) = doc.create_element("button") {
+        button.set_text_content(Some("Reload with the same settings"));
+        button.set_attribute("type", "button").ok();
+        button.set_attribute("onclick", "location.reload()").ok();
+        panel.append_child(&button).ok();
+    }
     let host = doc.get_element_by_id("app").or_else(|| doc.body().map(Into::into));
     if let Some(host) = host {
         host.prepend_with_node_1(&panel).ok();

@@ -27,7 +27,7 @@ pub fn start() {
     // A page without #app (the benchmark page, test pages) only wants the exports.
     let Some(root) = dom::document().get_element_by_id("app") else { return };
     let result = app::mount(&root).and_then(|app| {
-        app.borrow_mut().set_running(true);
+        app.borrow_mut().autostart();
         frame::run(app)
     });
     if let Err(e) = result {

@@ -51,6 +51,8 @@ pub struct Panels {
     held_out: HeldOut,
     status: Vec<u8>,
     pca_components: Option<DMatrix<f32>>,
+    /// The seed the held-out set was drawn with.
+    seed: u64,
     /// The unit shown in the detail panel (hover or click on a filter tile).
     pub selected: usize,
 }
@@ -74,6 +76,7 @@ impl Panels {
             held_out: held_out_for(trainer)?,
             status: Vec::with_capacity(h),
             pca_components: None,
+            seed: trainer.setup().seed,
             selected: 0,
         })
     }
@@ -83,8 +86,11 @@ impl Panels {
         let (h, n) = (trainer.setup().hidden, trainer.setup().patch.pow(2));
         self.tracker = CodeTracker::new(h);
         self.top = TopPatches::new(h, n, TOP_K);
-        if self.held_out.patches().nrows() != n {
+        // the held-out set and PCA depend on the patch size and the seed: a link must
+        // reproduce them exactly
+        if self.held_out.patches().nrows() != n || self.seed != trainer.setup().seed {
             self.held_out = held_out_for(trainer)?;
+            self.seed = trainer.setup().seed;
             self.pca_components = None;
         }
         self.selected = self.selected.min(h - 1);
