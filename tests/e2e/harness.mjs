@@ -28,9 +28,14 @@ export async function freshPage(browser, server) {
   const page = await context.newPage();
   page.errors = [];
   page.foreign = [];
+  page.afterLoad = []; // network requests once the page has loaded: there should be none
+  page.on("load", () => { page.loaded = true; });
   page.on("pageerror", (e) => page.errors.push(String(e)));
   page.on("console", (m) => { if (m.type() === "error") page.errors.push(m.text()); });
-  page.on("request", (r) => { if (!r.url().startsWith(server.url)) page.foreign.push(r.url()); });
+  page.on("request", (r) => {
+    if (!r.url().startsWith(server.url)) page.foreign.push(r.url());
+    if (page.loaded && /^https?:/.test(r.url())) page.afterLoad.push(r.url());
+  });
   return page;
 }
 

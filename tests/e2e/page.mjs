@@ -90,7 +90,8 @@ try {
     console.log(`     PNG ${w}×${h}, SVG ${svg.length} bytes, CSV ${csv.length - 1} rows to step ${lastStep}`);
   });
 
-  await check("no errors in the page and no requests to other hosts", async () => {
+  await check("no errors, no requests to other hosts, and no network request at all after load", async () => {
+    assert(page.afterLoad.length === 0, `requests after load: ${page.afterLoad.join(" ")}`);
     await page.click("#play");
     assert(page.errors.length === 0, page.errors.join(" | "));
     assert(page.foreign.length === 0, page.foreign.join(" "));
