@@ -17,6 +17,7 @@ use super::view::{diagram::DiagramView, download, filters::FilterView, loss, los
 use super::{events, markup, persist};
 use crate::data::{natural_images, Image, PatchSampler, NATURAL_IMAGE_SIZE};
 use crate::history::{LossHistory, LossPoint};
+use crate::model::Workspace;
 use crate::readouts::{history_csv, VerdictLevel};
 use crate::state::{from_hash, saved, to_hash, Change, Layout, Params};
 use crate::train::Trainer;
@@ -78,6 +79,8 @@ pub struct App {
     running: bool,
     display: PatchSampler,
     shown: DMatrix<f32>,
+    /// The shown patch's activations and reconstruction, reused every frame.
+    shown_ws: Workspace<f32>,
     candidates: DMatrix<f32>,
     shown_since: f64,
     last_readout: f64,
@@ -114,6 +117,7 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
     // which patches training sees (a seed must reproduce a run exactly)
     let display = display_sampler(&images, &params)?;
     let n = params.patch * params.patch;
+    let shown_ws = Workspace::new(n, params.hidden, 1);
     let mut app = App {
         form: SettingsForm::new(root)?,
         pending: None,
@@ -132,6 +136,7 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         running: false,
         display,
         shown: DMatrix::zeros(n, 1),
+        shown_ws,
         candidates: DMatrix::zeros(n, DISPLAY_CANDIDATES),
         shown_since: f64::NEG_INFINITY,
         last_readout: f64::NEG_INFINITY,
@@ -195,7 +200,7 @@ impl App {
         };
         if self.running && max_steps > 0 {
             self.last_step_at = now;
-            self.train_slice(now, max_steps, readout_due);
+            self.train_slice(max_steps, readout_due);
         }
         if readout_due {
             self.flush_hash();
@@ -212,36 +217,32 @@ impl App {
     }
 
     /// Runs up to `max_steps` steps within the frame budget and records the costs.
-    fn train_slice(&mut self, now: f64, max_steps: u32, readout_due: bool) {
-        {
-            let _ = now;
-            let slice = self.trainer.run_budgeted(&mut dom::now_ms, TRAIN_BUDGET_MS, max_steps);
-            if let Some(d) = slice.diverged {
-                self.set_running(false);
-                self.say("error", &d.to_string());
-            } else if slice.steps > 0 {
-                self.last_step_at = now;
-                self.panels.observe(&self.trainer);
-                let m = slice.mean;
-                // the held-out cost is sampled when the chart is about to be redrawn
-                let held_out = if readout_due { self.panels.held_out_cost(&self.trainer) } else { f32::NAN };
-                self.history.push(LossPoint {
-                    step: self.trainer.steps(),
-                    recon: m.recon as f32,
-                    sparsity: m.sparsity as f32,
-                    decay: m.decay as f32,
-                    total: m.total() as f32,
-                    span: slice.steps,
-                    held_out,
-                });
-            }
+    fn train_slice(&mut self, max_steps: u32, readout_due: bool) {
+        let slice = self.trainer.run_budgeted(&mut dom::now_ms, TRAIN_BUDGET_MS, max_steps);
+        if let Some(d) = slice.diverged {
+            self.set_running(false);
+            self.say("error", &d.to_string());
+        } else if slice.steps > 0 {
+            self.panels.observe(&self.trainer);
+            let m = slice.mean;
+            // the held-out cost is sampled when the chart is about to be redrawn
+            let held_out = if readout_due { self.panels.held_out_cost(&self.trainer) } else { f32::NAN };
+            self.history.push(LossPoint {
+                step: self.trainer.steps(),
+                recon: m.recon as f32,
+                sparsity: m.sparsity as f32,
+                decay: m.decay as f32,
+                total: m.total() as f32,
+                span: slice.steps,
+                held_out,
+            });
         }
     }
 
     /// Runs exactly one step now (the Step button and →), then pauses.
     pub fn step_once(&mut self) {
         self.set_running(false);
-        self.train_slice(dom::now_ms(), 1, true);
+        self.train_slice(1, true);
         self.last_readout = f64::NEG_INFINITY;
     }
 
@@ -264,11 +265,12 @@ impl App {
         let p = self.params.patch;
         let sae = self.trainer.sae();
         self.filters.draw(&sae.w1, p)?;
-        let (hidden, recon) = sae.encode_decode(self.shown.as_slice());
-        self.diagram.draw(self.shown.as_slice(), &hidden, &recon, p)?;
+        sae.forward(&self.shown, &mut self.shown_ws);
+        let (hidden, recon) = (self.shown_ws.a1.as_slice(), self.shown_ws.a2.as_slice());
+        self.diagram.draw(self.shown.as_slice(), hidden, recon, p)?;
         if readout_due {
             self.loss.draw(self.history.points())?;
-            let verdict = self.panels.draw(&self.trainer, self.params.rho as f32, self.shown.as_slice(), &recon)?;
+            let verdict = self.panels.draw(&self.trainer, self.params.rho as f32, self.shown.as_slice(), recon)?;
             if self.edges_at.is_none() && verdict.level == VerdictLevel::Formed {
                 self.edges_at = Some((self.trainer.steps(), self.trained_ms / 1000.0));
             }
@@ -356,6 +358,7 @@ impl App {
             self.shown = DMatrix::zeros(n, 1);
             self.candidates = DMatrix::zeros(n, DISPLAY_CANDIDATES);
         }
+        self.shown_ws = Workspace::new(n, next.hidden, 1);
         self.trainer = trainer;
         self.display = display;
         self.params = next;
