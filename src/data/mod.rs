@@ -7,17 +7,30 @@
 //! 3. random p×p patches from a [`PatchSampler`],
 //! 4. [`normalize_patches`] into the decoder's sigmoid range [0.1, 0.9].
 //!
+//! Beside the natural images, [`Dataset`] offers teaching sets made from a seed ([`bars`],
+//! [`strokes`], [`white_noise`]) and the user's own pictures ([`image_from_rgba`]).
+//!
 //! Everything here is pure and deterministic for a seed, so it runs identically natively
 //! and in wasm32.
 
+mod bars;
+mod dataset;
 mod dead_leaves;
 mod image;
+mod noise;
 mod normalize;
+mod own;
 mod patches;
+mod strokes;
 mod whiten;
 
+pub use bars::bars;
+pub use dataset::{prepare, Dataset};
 pub use dead_leaves::dead_leaves;
 pub use image::Image;
+pub use noise::white_noise;
+pub use own::{fitted_size, image_from_rgba, MAX_SIDE, MIN_SIDE};
+pub use strokes::strokes;
 pub use normalize::{normalize_patches, patch_sigma};
 pub use patches::PatchSampler;
 pub use whiten::whiten;

@@ -8,12 +8,14 @@
 
 use std::collections::BTreeSet;
 
+use crate::data::Dataset;
 use crate::model::{Hyper, OptimizerKind, Output, Penalty};
 use crate::train::Setup;
 
 /// Names of the controls and panels a link may hide (`hide=lr,pca`); the page marks each
 /// with `data-hide="<name>"`. Other names are ignored with a notice.
 pub const HIDEABLE: &[&str] = &[
+    "data",
     "rho",
     "beta",
     "lambda",
@@ -67,6 +69,10 @@ pub struct Params {
     pub batch: usize,
     /// Seed of the initial weights and the patch stream (rebuild).
     pub seed: u64,
+    /// The training pictures (rebuild). [`Dataset::Own`] needs pictures the link cannot carry.
+    pub data: Dataset,
+    /// Whiten photographs before cutting patches (rebuild; see [`Dataset::whitens`]).
+    pub whiten: bool,
     /// Output activation (rebuild: it changes what the network computes).
     pub output: Output,
     /// Update rule (live: the weights are kept and Adam's moments start afresh).
@@ -106,6 +112,8 @@ impl Default for Params {
             patch: s.patch,
             batch: s.batch,
             seed: s.seed,
+            data: Dataset::Natural,
+            whiten: true,
             output: s.output,
             optimizer: s.optimizer,
             penalty: h.penalty,
@@ -163,10 +171,12 @@ pub struct Field {
     pub value: Value,
 }
 
+const DATASETS: [Dataset; 5] = Dataset::ALL;
 const OUTPUTS: [Output; 2] = [Output::Sigmoid, Output::Linear];
 const OPTIMIZERS: [OptimizerKind; 2] = [OptimizerKind::Adam, OptimizerKind::Sgd];
 const PENALTIES: [Penalty; 2] = [Penalty::Kl, Penalty::L1];
 const LAYOUTS: [Layout; 2] = [Layout::Normal, Layout::Present];
+const SWITCH: [bool; 2] = [true, false];
 
 /// Index of `v` in `all` (every enum above lists all its variants).
 fn index<T: PartialEq>(all: &[T], v: &T) -> usize {
@@ -212,6 +222,8 @@ pub const FIELDS: &[Field] = &[
     int!("patch", Rebuild, 4, 16, patch: usize),
     int!("batch", Rebuild, 16, 2048, batch: usize),
     int!("seed", Rebuild, 0, 4_294_967_295, seed: u64),
+    word!("data", Rebuild, ["natural", "bars", "strokes", "noise", "own"], DATASETS, data),
+    word!("whiten", Rebuild, ["on", "off"], SWITCH, whiten),
     word!("output", Rebuild, ["sigmoid", "linear"], OUTPUTS, output),
     word!("opt", Live, ["adam", "sgd"], OPTIMIZERS, optimizer),
     word!("penalty", Live, ["kl", "l1"], PENALTIES, penalty),

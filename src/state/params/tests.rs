@@ -25,15 +25,22 @@ fn every_field_is_live_or_rebuild_and_keys_are_unique() {
     keys.sort_unstable();
     keys.dedup();
     assert_eq!(keys.len(), FIELDS.len());
-    assert_eq!(FIELDS.len(), 17, "one entry per field of Params");
+    assert_eq!(FIELDS.len(), 19, "one entry per field of Params");
 }
 
 #[test]
 fn shape_changes_rebuild_and_the_rest_is_live() {
     let old = Params::default();
     assert_eq!(old.change_from(&old), Change::None);
-    let rebuild: [fn(&mut Params); 5] =
-        [|p| p.hidden = 36, |p| p.patch = 10, |p| p.batch = 512, |p| p.seed = 2, |p| p.output = Output::Linear];
+    let rebuild: [fn(&mut Params); 7] = [
+        |p| p.hidden = 36,
+        |p| p.patch = 10,
+        |p| p.batch = 512,
+        |p| p.seed = 2,
+        |p| p.data = Dataset::Bars,
+        |p| p.whiten = false,
+        |p| p.output = Output::Linear,
+    ];
     let live: [fn(&mut Params); 12] = [
         |p| p.rho = 0.05,
         |p| p.beta = 0.0,
@@ -125,11 +132,14 @@ pub(crate) fn arb_params() -> impl proptest::strategy::Strategy<Value = Params> 
         proptest::sample::subsequence(HIDEABLE.to_vec(), 0..=HIDEABLE.len()),
         any::<bool>(),
     );
-    (shape, hyper, show).prop_map(|((h, p, b, seed, lin, sgd, l1p), (rho, beta, l1, lambda, lr, noise), show)| Params {
+    let data = (proptest::sample::select(Dataset::ALL.to_vec()), any::<bool>());
+    (shape, hyper, show, data).prop_map(|((h, p, b, seed, lin, sgd, l1p), (rho, beta, l1, lambda, lr, noise), show, data)| Params {
         hidden: h,
         patch: p,
         batch: b,
         seed: seed as u64,
+        data: data.0,
+        whiten: data.1,
         output: if lin { Output::Linear } else { Output::Sigmoid },
         optimizer: if sgd { OptimizerKind::Sgd } else { OptimizerKind::Adam },
         penalty: if l1p { Penalty::L1 } else { Penalty::Kl },
