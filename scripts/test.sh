@@ -3,7 +3,8 @@
 #   1. native: the maths, data and training (cargo test)
 #   2. browser: the app mounted in headless Chromium (wasm-pack test --headless --chrome)
 #   3. the release page built by Trunk, driven in headless Chromium: training and readouts
-#      (tests/e2e/page.mjs), links, save/load and bad input (tests/e2e/links.mjs)
+#      (tests/e2e/page.mjs), links, save/load and bad input (tests/e2e/links.mjs), own pictures,
+#      datasets, anomalies, denoising and the native trainer's models (tests/e2e/data.mjs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -18,3 +19,4 @@ say "3/3 release page in headless Chromium"
 trunk build --release
 node tests/e2e/page.mjs
 node tests/e2e/links.mjs
+node tests/e2e/data.mjs

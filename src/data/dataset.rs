@@ -39,6 +39,26 @@ impl Dataset {
         Dataset::ALL.into_iter().find(|d| d.key() == key)
     }
 
+    /// What to expect from it, in a sentence for the page.
+    pub fn what_it_shows(self) -> &'static str {
+        match self {
+            Dataset::Natural => {
+                "Dead-leaves images with the statistics of photographs: a sparse code learns localized, oriented edges."
+            }
+            Dataset::Bars => {
+                "Random horizontal and vertical bars (Földiák 1990): each unit should pick out one single bar."
+            }
+            Dataset::Strokes => {
+                "Pen strokes like handwriting: units learn stroke pieces at every angle, ends and bends."
+            }
+            Dataset::Noise => {
+                "White noise has no structure, so no filter explains it better than another: no edges should \
+                 form. A control."
+            }
+            Dataset::Own => "Your own pictures, in grey, cut into random patches.",
+        }
+    }
+
     /// Whether the whitening setting applies: it flattens the 1/f spectrum of photographs;
     /// the synthetic sets are used as drawn (whitening bars or strokes would only add ringing,
     /// and white noise is already white).

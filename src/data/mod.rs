@@ -29,10 +29,10 @@ pub use dataset::{prepare, Dataset};
 pub use dead_leaves::dead_leaves;
 pub use image::Image;
 pub use noise::white_noise;
-pub use own::{fitted_size, image_from_rgba, MAX_SIDE, MIN_SIDE};
-pub use strokes::strokes;
 pub use normalize::{normalize_patches, patch_sigma};
+pub use own::{fit, fitted_size, image_from_rgba, MAX_SIDE, MIN_SIDE};
 pub use patches::PatchSampler;
+pub use strokes::strokes;
 pub use whiten::whiten;
 
 /// Side length of the built-in images.

@@ -19,18 +19,17 @@ pub fn shrink_factor(width: usize, height: usize) -> usize {
     width.max(height).div_ceil(MAX_SIDE).max(1)
 }
 
-/// The size after shrinking by [`shrink_factor`].
+/// The size after shrinking by [`shrink_factor`] (unchecked: see [`fit`]).
 pub fn fitted_size(width: usize, height: usize) -> (usize, usize) {
     let k = shrink_factor(width, height);
     (width / k, height / k)
 }
 
-/// A greyscale image from row-major RGBA bytes (`width` × `height` × 4), shrunk to fit
-/// [`MAX_SIDE`]. Grey is Rec. 601 luma of the colour composited over white, in [0, 1].
-///
-/// `name` is only used in the error, which says what is wrong: a byte count that does not
-/// match the size, an empty, tiny or huge image, or one of a single flat colour.
-pub fn image_from_rgba(name: &str, width: usize, height: usize, rgba: &[u8]) -> Result<Image, String> {
+/// The size `name` (`width` × `height`) will be trained at, or why it cannot be: no
+/// pixels, more than [`MAX_PIXELS`], or under [`MIN_SIDE`] on a side after shrinking.
+/// The page calls this before decoding to full RGBA, so a huge photo is drawn straight at
+/// the fitted size.
+pub fn fit(name: &str, width: usize, height: usize) -> Result<(usize, usize), String> {
     if width == 0 || height == 0 {
         return Err(format!("“{name}” has no pixels ({width}×{height})."));
     }
@@ -48,6 +47,17 @@ pub fn image_from_rgba(name: &str, width: usize, height: usize, rgba: &[u8]) -> 
             "“{name}” is {width}×{height} pixels{shrunk}; images need at least {MIN_SIDE} pixels on each side."
         ));
     }
+    Ok((w, h))
+}
+
+/// A greyscale image from row-major RGBA bytes (`width` × `height` × 4), shrunk to fit
+/// [`MAX_SIDE`]. Grey is Rec. 601 luma of the colour composited over white, in [0, 1].
+///
+/// `name` is only used in the error, which says what is wrong: a size [`fit`] refuses, a
+/// byte count that does not match the size, or a single flat colour.
+pub fn image_from_rgba(name: &str, width: usize, height: usize, rgba: &[u8]) -> Result<Image, String> {
+    let (w, h) = fit(name, width, height)?;
+    let k = shrink_factor(width, height);
     if rgba.len() as u64 != width as u64 * height as u64 * 4 {
         return Err(format!(
             "“{name}” should hold {} bytes of RGBA for {width}×{height} pixels but holds {}.",
@@ -84,7 +94,6 @@ pub fn image_from_rgba(name: &str, width: usize, height: usize, rgba: &[u8]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
 
     fn rgba(w: usize, h: usize, f: impl Fn(usize, usize) -> [u8; 4]) -> Vec<u8> {
         (0..w * h).flat_map(|i| f(i % w, i / w)).collect()
@@ -129,30 +138,37 @@ mod tests {
         assert!(image_from_rgba("none.png", 0, 5, &[]).unwrap_err().contains("no pixels"));
     }
 
-    proptest! {
-        /// No image size or byte count crashes the decoder's back end; an accepted image is
-        /// within the size bounds and its grey values are in [0, 1].
-        #[test]
-        fn any_dimensions_give_an_image_or_a_sentence(
-            w in 0usize..2100, h in 0usize..700, extra in -8i64..8, seed in any::<u8>()
-        ) {
-            let len = ((w * h * 4) as i64 + extra).max(0) as usize;
-            let bytes: Vec<u8> = (0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect();
-            match image_from_rgba("p.png", w, h, &bytes) {
-                Ok(img) => {
-                    prop_assert!(extra == 0);
-                    prop_assert!(img.width >= MIN_SIDE && img.height >= MIN_SIDE);
-                    prop_assert!(img.width <= MAX_SIDE && img.height <= MAX_SIDE);
-                    prop_assert!(img.pixels.iter().all(|v| (0.0..=1.0).contains(v)));
-                }
-                Err(e) => prop_assert!(e.starts_with("“p.png”")),
-            }
-        }
+    /// Property tests run natively only (proptest is a native dev-dependency).
+    #[cfg(not(target_arch = "wasm32"))]
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
 
-        #[test]
-        fn huge_claimed_sizes_are_refused_without_allocating(w in 0usize..usize::MAX, h in 0usize..usize::MAX) {
-            let r = image_from_rgba("p.png", w, h, &[0; 16]);
-            prop_assert!(r.is_err() || (w * h * 4 == 16));
+        proptest! {
+            /// No image size or byte count crashes the decoder's back end; an accepted image is
+            /// within the size bounds and its grey values are in [0, 1].
+            #[test]
+            fn any_dimensions_give_an_image_or_a_sentence(
+                w in 0usize..2100, h in 0usize..700, extra in -8i64..8, seed in any::<u8>()
+            ) {
+                let len = ((w * h * 4) as i64 + extra).max(0) as usize;
+                let bytes: Vec<u8> = (0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect();
+                match image_from_rgba("p.png", w, h, &bytes) {
+                    Ok(img) => {
+                        prop_assert!(extra == 0);
+                        prop_assert!(img.width >= MIN_SIDE && img.height >= MIN_SIDE);
+                        prop_assert!(img.width <= MAX_SIDE && img.height <= MAX_SIDE);
+                        prop_assert!(img.pixels.iter().all(|v| (0.0..=1.0).contains(v)));
+                    }
+                    Err(e) => prop_assert!(e.starts_with("“p.png”")),
+                }
+            }
+
+            #[test]
+            fn huge_claimed_sizes_are_refused_without_allocating(w in 0usize..usize::MAX, h in 0usize..usize::MAX) {
+                let r = image_from_rgba("p.png", w, h, &[0; 16]);
+                prop_assert!(r.is_err() || (w * h * 4 == 16));
+            }
         }
     }
 }

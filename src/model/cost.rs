@@ -62,13 +62,13 @@ pub fn evaluate_pair<T: Real>(
     let m = c::<T>(target.ncols() as f64);
     sae.forward(input, ws);
 
-    let recon = ws.a2.iter().zip(target.iter()).map(|(&o, &i)| (o - i) * (o - i)).fold(T::zero(), |a, b| a + b);
-    let recon = recon / (m + m);
+    let recon = sum_sq_diff(ws.a2.as_slice(), target.as_slice()) / (m + m);
     let decay = c::<T>(h.lambda / 2.0) * (sq_norm(sae.w1.as_slice()) + sq_norm(sae.w2.as_slice()));
 
-    for (j, row) in ws.a1.row_iter().enumerate() {
-        ws.rho_hat[j] = row.sum() / m;
-    }
+    // ρ̂ = row means of A1, summed column by column (contiguous, so it vectorises; a row
+    // walk of the column-major matrix would stride through memory)
+    row_sums(&ws.a1, &mut ws.rho_hat);
+    ws.rho_hat /= m;
     let sparsity = match h.penalty {
         Penalty::Kl => {
             let (rho, beta) = (c::<T>(h.rho), c::<T>(h.beta));
@@ -127,11 +127,12 @@ fn backward<T: Real>(
     let lambda = c::<T>(hyper.get().lambda);
     let inv_m = T::one() / c::<T>(target.ncols() as f64);
 
-    // D2 = (X̂ − X)/m ⊙ f′(Z2), fused in one pass
-    let sig_out = sae.output == Output::Sigmoid;
-    for ((d, &o), &i) in ws.d2.iter_mut().zip(ws.a2.iter()).zip(target.iter()) {
-        let err = (o - i) * inv_m;
-        *d = if sig_out { err * o * (T::one() - o) } else { err };
+    // D2 = (X̂ − X)/m ⊙ f′(Z2), fused in one pass (the branch outside the loop, so each
+    // loop is a straight line the compiler vectorises)
+    let pairs = ws.d2.iter_mut().zip(ws.a2.iter()).zip(target.iter());
+    match sae.output {
+        Output::Sigmoid => pairs.for_each(|((d, &o), &i)| *d = (o - i) * inv_m * o * (T::one() - o)),
+        Output::Linear => pairs.for_each(|((d, &o), &i)| *d = (o - i) * inv_m),
     }
     g.w2.copy_from(&sae.w2);
     gemm(T::one(), &ws.d2, Op::N, &ws.a1, Op::T, lambda, &mut g.w2);
@@ -160,10 +161,50 @@ fn row_sums<T: Real>(m: &DMatrix<T>, out: &mut DVector<T>) {
     }
 }
 
+/// Independent partial sums in a sum of squares: a single running sum is one long chain
+/// of dependent additions, which the compiler may not reorder (floating point), so it can
+/// neither vectorise nor pipeline it.
+const LANES: usize = 8;
+
 fn sq_norm<T: Real>(v: &[T]) -> T {
-    v.iter().fold(T::zero(), |a, &b| a + b * b)
+    lane_sum(v, v, |x, _| x * x)
+}
+
+/// Σ (a − b)² over two slices of the same length.
+fn sum_sq_diff<T: Real>(a: &[T], b: &[T]) -> T {
+    lane_sum(a, b, |x, y| (x - y) * (x - y))
+}
+
+/// Σ f(a_k, b_k), accumulated in [`LANES`] independent sums.
+fn lane_sum<T: Real>(a: &[T], b: &[T], f: impl Fn(T, T) -> T) -> T {
+    debug_assert_eq!(a.len(), b.len());
+    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+    let tail = ca.remainder().iter().zip(cb.remainder()).fold(T::zero(), |s, (&x, &y)| s + f(x, y));
+    let mut acc = [T::zero(); LANES];
+    for (x, y) in ca.zip(cb) {
+        for k in 0..LANES {
+            acc[k] += f(x[k], y[k]);
+        }
+    }
+    acc.iter().fold(tail, |s, &v| s + v)
 }
 
 fn to_f64<T: Real>(v: T) -> f64 {
     nalgebra::try_convert::<T, f64>(v).unwrap_or(f64::NAN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lane_sums_match_a_plain_sum_for_any_length() {
+        for len in [0, 1, 7, 8, 9, 19, 64] {
+            let a: Vec<f64> = (0..len).map(|i| (i as f64 * 0.37).sin()).collect();
+            let b: Vec<f64> = (0..len).map(|i| (i as f64 * 0.11).cos()).collect();
+            let plain: f64 = a.iter().zip(&b).map(|(x, y)| (x - y) * (x - y)).sum();
+            assert!((sum_sq_diff(&a, &b) - plain).abs() < 1e-12, "length {len}");
+            assert!((sq_norm(&a) - a.iter().map(|x| x * x).sum::<f64>()).abs() < 1e-12, "length {len}");
+        }
+    }
 }

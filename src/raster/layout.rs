@@ -70,6 +70,19 @@ impl Triptych {
     pub fn source_index(&self, x: usize, y: usize, w: usize) -> usize {
         (y * self.shrink) * w + x * self.shrink
     }
+
+    /// The source-image point under canvas point (`px`, `py`), in source pixels, if it lies
+    /// on any of the three images (they show the same picture, so each answers alike).
+    pub fn source_at(&self, px: f64, py: f64) -> Option<(f64, f64)> {
+        let (w, h) = (self.img_w as f64, self.img_h as f64);
+        let dy = py - self.y as f64;
+        let x0 = self.xs.iter().map(|&x| x as f64).find(|&x| px >= x && px < x + w)?;
+        if !(0.0..h).contains(&dy) {
+            return None;
+        }
+        let per = self.shrink as f64 / self.scale as f64;
+        Some(((px - x0) * per, dy * per))
+    }
 }
 
 /// The selected unit's panel: its filter enlarged on the left; to its right three text
@@ -218,5 +231,18 @@ mod tests {
         let l = UnitDetailLayout::new(560, 200, 8);
         assert!(l.filter_scale >= 15 && l.thumb_scale >= 5, "the common case is legible: {l:?}");
         let _ = UnitDetailLayout::new(0, 0, 0); // no panic
+    }
+
+    #[test]
+    fn source_at_maps_each_of_the_three_images_back_to_the_picture() {
+        let t = Triptych::new(1000, 330, 128, 128, 36, 24);
+        for x in t.xs {
+            let (sx, sy) = t.source_at((x + 3 * t.scale) as f64 + 0.5, (t.y + 5 * t.scale) as f64).unwrap();
+            assert_eq!((sx.floor(), sy.floor()), (3.0, 5.0));
+        }
+        assert_eq!(t.source_at(t.xs[0] as f64 - 1.0, t.y as f64), None, "left of the first image");
+        assert_eq!(t.source_at(t.xs[1] as f64, t.y as f64 - 1.0), None, "in the caption band");
+        assert_eq!(t.source_at(t.xs[2] as f64, (t.y + t.img_h) as f64), None, "below");
+        assert_eq!(t.source_at(f64::NAN, 10.0), None);
     }
 }

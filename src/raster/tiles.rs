@@ -77,7 +77,8 @@ fn weight_to_grey(w: f32, max_abs: f32) -> u8 {
 ///
 /// `out` is resized to exactly [`grid_pixel_size`]; when its allocation is already large
 /// enough nothing is allocated. Each tile is scaled by its own max |weight| so weak and
-/// strong filters are equally readable (UFLDL's display_network does the same). Inputs
+/// strong filters are equally readable (UFLDL's display_network does the same), after
+/// removing its mean (see [`draw_tile`]). Inputs
 /// beyond `w1.ncols()` (a patch size that does not match) are drawn as zero.
 pub fn draw_filter_grid(w1: &DMatrix<f32>, patch: usize, scale: usize, gap: usize, out: &mut Rgba) {
     let units = w1.nrows();
@@ -96,11 +97,18 @@ pub fn draw_filter_grid(w1: &DMatrix<f32>, patch: usize, scale: usize, gap: usiz
 
 /// Draws one filter as a `patch × patch` tile enlarged `scale` times with its top-left
 /// corner at (x0, y0), with its own contrast: `weight(i)` is input i's weight (index
-/// y·patch + x), the largest |weight| is white or black and 0 is mid-grey, as in the grid.
-/// Callers return 0 for inputs they do not have. Clipped at the buffer edges.
+/// y·patch + x). The tile's mean weight is removed first: every training patch has the same
+/// mean, so a filter's uniform part only shifts the unit's input like a bias and says nothing
+/// about what it detects (a unit with nothing to learn, as on white noise, keeps a large
+/// uniform part that would otherwise paint the tile flat black). Then the largest |weight|
+/// is white or black and 0 is mid-grey. Callers return 0 for inputs they do not have.
+/// Clipped at the buffer edges.
 pub fn draw_tile(out: &mut Rgba, x0: usize, y0: usize, patch: usize, scale: usize, weight: impl Fn(usize) -> f32) {
-    let max_abs = (0..patch * patch).fold(0.0f32, |m, i| m.max(weight(i).abs()));
-    out.blit_with(x0, y0, patch, patch, scale, |x, y| weight_to_grey(weight(y * patch + x), max_abs));
+    let n = patch * patch;
+    let mean = if n > 0 { (0..n).map(&weight).sum::<f32>() / n as f32 } else { 0.0 };
+    let centred = |i: usize| weight(i) - mean;
+    let max_abs = (0..n).fold(0.0f32, |m, i| m.max(centred(i).abs()));
+    out.blit_with(x0, y0, patch, patch, scale, |x, y| weight_to_grey(centred(y * patch + x), max_abs));
 }
 
 #[cfg(test)]
@@ -145,9 +153,11 @@ mod tests {
         // Unit 0: max positive weight at input (x=3, y=1), a negative one at (0, 0).
         w1[(0, 8 + 3)] = 0.5;
         w1[(0, 0)] = -0.25;
-        // Unit 6 (column 1, row 1): max |w| is the negative one, at (x=7, y=7).
+        w1[(0, 63)] = -0.25; // tiles are drawn mean-removed: keep these filters zero-mean
+                             // Unit 6 (column 1, row 1): max |w| is the negative one, at (x=7, y=7).
         w1[(6, 63)] = -4.0;
         w1[(6, 2 * 8 + 5)] = 4.0 * 0.5;
+        w1[(6, 1)] = 2.0;
         let mut out = Rgba::default();
         draw_filter_grid(&w1, patch, scale, gap, &mut out);
         assert_eq!((out.width, out.height), grid_pixel_size(25, patch, scale, gap));
@@ -190,13 +200,28 @@ mod tests {
     }
 
     #[test]
+    fn a_uniform_offset_does_not_change_a_tile() {
+        // a unit that learned nothing but a uniform weight (as on white noise) still shows
+        // its remaining structure, not a flat black tile
+        let w = [0.3, -0.1, 0.05, 0.2];
+        let (mut a, mut b) = (Rgba::new(4, 4), Rgba::new(4, 4));
+        draw_tile(&mut a, 0, 0, 2, 2, |i| w[i]);
+        draw_tile(&mut b, 0, 0, 2, 2, |i| w[i] - 10.0);
+        for (x, y) in [(0, 0), (3, 0), (0, 3), (3, 3)] {
+            let (pa, pb) = (a.get(x, y).unwrap()[0], b.get(x, y).unwrap()[0]);
+            assert!(pa.abs_diff(pb) <= 1, "pixel ({x}, {y}): {pa} vs {pb}");
+        }
+        assert_eq!(a.get(2, 0), Some([0, 0, 0, 255]), "the largest centred |weight| (−0.2125) is black");
+    }
+
+    #[test]
     fn a_single_tile_has_its_own_contrast() {
         let mut out = Rgba::new(6, 6);
         out.fill(GRID_BACKGROUND);
-        let w = [1.0, -2.0, 0.0, 0.5]; // 2×2 filter; max |w| = 2
+        let w = [1.5, -2.0, 0.0, 0.5]; // 2×2 zero-mean filter; max |w| = 2
         draw_tile(&mut out, 1, 1, 2, 2, |i| w.get(i).copied().unwrap_or(0.0));
         let grey = |g: u8| Some([g, g, g, 255]);
-        assert_eq!(out.get(1, 1), grey(191), "+1 of ±2");
+        assert_eq!(out.get(1, 1), grey(223), "+1.5 of ±2");
         assert_eq!(out.get(4, 2), grey(0), "−2: black");
         assert_eq!(out.get(1, 3), grey(128), "0: mid-grey");
         assert_eq!(out.get(4, 4), grey(159));

@@ -10,19 +10,22 @@
 //! - [`verdict`]: "edges formed?" in a sentence, from [`crate::model::edges`].
 //! - [`csv`]: the loss history (and a held-out series) as CSV for download.
 //! - [`held_out`]: the cost on a fixed set of patches that training never updates on.
+//! - [`test_image`]: the whole-image panel's picture with paint, a pasted object and noise.
 
 pub mod code_stats;
 pub mod csv;
 pub mod held_out;
 pub mod image_recon;
 pub mod pca;
+pub mod test_image;
 pub mod top_patches;
 pub mod verdict;
 
 pub use code_stats::{firing_histogram, unit_status, CodeStats, CodeTracker, UnitStatus, ACTIVE_THRESHOLD};
 pub use csv::history_csv;
 pub use held_out::HeldOut;
-pub use image_recon::{reconstruct_image, ImageRecon};
+pub use image_recon::{noise_passed, reconstruct_image, reconstruct_noisy, ImageRecon};
 pub use pca::principal_components;
+pub use test_image::TestImage;
 pub use top_patches::TopPatches;
 pub use verdict::{edge_verdict, EdgeVerdict, VerdictLevel};

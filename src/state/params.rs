@@ -259,6 +259,16 @@ impl Field {
         }
     }
 
+    /// Sets this field of `to` to its value in `from`.
+    pub fn copy(&self, from: &Params, to: &mut Params) {
+        match self.value {
+            Value::Int { get, set, .. } => set(to, get(from)),
+            Value::Float { get, set, .. } => set(to, get(from)),
+            Value::Word { get, set, .. } => set(to, get(from)),
+            Value::Names { get, set, .. } => set(to, get(from).clone()),
+        }
+    }
+
     /// Why this field's value in `p` is out of range, as a clause ("rho = 5 is above the
     /// largest allowed value 0.5"), or `None` when it is fine.
     pub fn out_of_range(&self, p: &Params) -> Option<String> {
@@ -326,6 +336,16 @@ impl Params {
     /// only other settings differ, [`Change::None`] when nothing does.
     pub fn change_from(&self, old: &Params) -> Change {
         FIELDS.iter().filter(|f| !f.same(self, old)).map(|f| f.change).max().unwrap_or(Change::None)
+    }
+
+    /// These settings with the network's shape and data stream (every [`Change::Rebuild`]
+    /// field) taken from `shape`.
+    pub fn with_shape_of(&self, shape: &Params) -> Params {
+        let mut out = self.clone();
+        for f in FIELDS.iter().filter(|f| f.change == Change::Rebuild) {
+            f.copy(shape, &mut out);
+        }
+        out
     }
 
     /// `Err` with a clause naming the first setting out of its range (no clamping: for files,

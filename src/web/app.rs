@@ -13,9 +13,10 @@ use web_sys::{Element, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlIn
 use super::dom::{self, find};
 use super::panels::Panels;
 use super::settings::{same_experiment, SettingsForm};
+use super::upload::Picture;
 use super::view::{diagram::DiagramView, download, filters::FilterView, loss, loss::LossView};
 use super::{events, markup, persist};
-use crate::data::{natural_images, Image, PatchSampler, NATURAL_IMAGE_SIZE};
+use crate::data::{prepare, Dataset, Image, PatchSampler};
 use crate::history::{LossHistory, LossPoint};
 use crate::model::Workspace;
 use crate::readouts::{history_csv, VerdictLevel};
@@ -39,6 +40,8 @@ const SLOW_READOUT_MS: f64 = 1000.0;
 const HISTORY_POINTS: usize = 1500;
 /// Seed of the built-in image (fixed: the training seed varies weights and patch order).
 const IMAGE_SEED: u64 = 1;
+/// Seed of the built-in held-out image: same dataset, never trained on.
+const HELD_OUT_IMAGE_SEED: u64 = 7;
 /// How often the latest model is written to the browser's storage while training.
 const AUTOSAVE_MS: f64 = 5000.0;
 
@@ -62,7 +65,15 @@ struct Rate {
 /// Application state.
 pub struct App {
     trainer: Trainer,
-    images: Vec<Image>,
+    /// The pictures the trainer and the held-out set come from, and what they were made for.
+    data: Pictures,
+    /// The user's uploaded pictures in grey (not whitened), for "your pictures".
+    own: Vec<Image>,
+    /// Counts uploads, so new pictures are never mistaken for the ones in use.
+    own_generation: u32,
+    /// Pictures just uploaded, waiting for "train on them now" (kept apart so that "keep
+    /// the current model" also keeps the current pictures).
+    staged: Option<Vec<Image>>,
     params: Params,
     /// A shape change waiting for the user's "restart" (it discards the current model).
     pending: Option<Params>,
@@ -98,6 +109,30 @@ pub struct App {
     pub(crate) panels: Panels,
 }
 
+/// Training and held-out pictures for one choice of dataset and whitening.
+#[derive(Clone)]
+struct Pictures {
+    /// Dataset, whitening and upload generation they were made for (regenerating a 512² image
+    /// and whitening it takes a moment: a reset must not redo it).
+    key: (Dataset, bool, u32),
+    train: Vec<Image>,
+    held_out: Vec<Image>,
+}
+
+/// The pictures for `p`: a built-in set from its seeds, or the user's (then the held-out
+/// patches come from the same pictures, as there is no second set).
+fn pictures_for(p: &Params, own: &[Image], generation: u32) -> Result<Pictures, String> {
+    let key = (p.data, p.whiten, if p.data == Dataset::Own { generation } else { 0 });
+    match (p.data.builtin(IMAGE_SEED, p.whiten), p.data.builtin(HELD_OUT_IMAGE_SEED, p.whiten)) {
+        (Some(train), Some(held_out)) => Ok(Pictures { key, train, held_out }),
+        _ if own.is_empty() => Err("no pictures of your own are loaded (use “Use your own pictures…”)".into()),
+        _ => {
+            let train = prepare(own, p.whiten);
+            Ok(Pictures { key, held_out: train.clone(), train })
+        }
+    }
+}
+
 /// Builds the app's DOM inside `root`, creates the trainer and wires the events.
 pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
     root.set_inner_html(&markup::html());
@@ -110,12 +145,18 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
     };
     // a link's settings win; bad values in it are clamped or ignored, and the page says so
     let hash = persist::read_hash();
-    let (params, notices) = if hash.is_empty() { (Params::default(), Vec::new()) } else { from_hash(&hash) };
-    let images = natural_images(IMAGE_SEED);
-    let trainer = new_trainer(&params, &images)?;
+    let (mut params, notices) = if hash.is_empty() { (Params::default(), Vec::new()) } else { from_hash(&hash) };
+    // the link as written, to recognise a reload of the page's own experiment
+    let link = (!hash.is_empty()).then(|| params.clone());
+    let asked_own = params.data == Dataset::Own;
+    if asked_own {
+        params.data = Dataset::Natural;
+    }
+    let data = pictures_for(&params, &[], 0).map_err(js)?;
+    let trainer = new_trainer(&params, &data.train)?;
     // the diagram's patches come from their own stream, so showing them does not change
     // which patches training sees (a seed must reproduce a run exactly)
-    let display = display_sampler(&images, &params)?;
+    let display = display_sampler(&data.train, &params)?;
     let n = params.patch * params.patch;
     let shown_ws = Workspace::new(n, params.hidden, 1);
     let mut app = App {
@@ -125,12 +166,15 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         offer_open: false,
         last_step_at: f64::NEG_INFINITY,
         last_autosave: dom::now_ms(),
-        panels: Panels::new(root, &trainer)?,
+        panels: Panels::new(root, &trainer, &data.held_out)?,
         filters: FilterView::new(find::<HtmlCanvasElement>(root, "#filters")?)?,
         diagram: DiagramView::new(find::<HtmlCanvasElement>(root, "#diagram")?)?,
         loss: LossView::new(find::<HtmlCanvasElement>(root, "#loss")?)?,
         trainer,
-        images,
+        data,
+        own: Vec::new(),
+        own_generation: 0,
+        staged: None,
         params,
         history: LossHistory::new(HISTORY_POINTS),
         running: false,
@@ -150,17 +194,22 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
     app.show_params();
     app.flush_hash();
     if !notices.is_empty() {
-        app.say("notice", &format!("Some settings in the link were changed: {}", notices.join(" ")));
-    } else {
-        // a reload keeps the page's own link, so "same experiment" counts as no link
-        let link = (!hash.is_empty()).then(|| app.params.clone());
-        app.offer_last_model(link.as_ref());
+        let own = if asked_own { format!(" {OWN_NOT_IN_LINK}") } else { String::new() };
+        app.say("notice", &format!("Some settings in the link were changed: {}{own}", notices.join(" ")));
+    } else if !app.offer_last_model(link.as_ref()) && asked_own {
+        // a reload keeps the page's own link, so "same experiment" counts as no link; the
+        // kept model (which says how to treat its pictures) comes first
+        app.say("notice", OWN_NOT_IN_LINK);
     }
     let app = Rc::new(RefCell::new(app));
     events::wire(&app, root)?;
     app.borrow_mut().frame(dom::now_ms())?;
     Ok(app)
 }
+
+/// Why a link or file naming "your pictures" trains on the natural images instead.
+const OWN_NOT_IN_LINK: &str = "data = own asks for uploaded pictures, which a link cannot carry: training on \
+     the natural images instead (upload pictures again with “Use your own pictures…”).";
 
 fn js(msg: String) -> JsValue {
     JsValue::from_str(&msg)
@@ -299,8 +348,9 @@ impl App {
         let cost = self.history.last().map(|p| format!(" · cost {:.3}", p.total)).unwrap_or_default();
         let rate = if self.running { format!(" · {:.0} steps/s", self.rate.per_second) } else { " · paused".into() };
         let formed = self.edges_at.map(|(s, t)| format!(" (formed at step {s}, {t:.1} s)")).unwrap_or_default();
-        // an "epoch" = as many patches as there are distinct patch positions in the image
-        let positions = (NATURAL_IMAGE_SIZE + 1 - self.params.patch).pow(2) as f64;
+        // an "epoch" = as many patches as there are distinct patch positions in the pictures
+        let p = self.params.patch;
+        let positions = self.data.train.iter().map(|i| ((i.width + 1 - p) * (i.height + 1 - p)) as f64).sum::<f64>();
         let epochs = steps as f64 * self.params.batch as f64 / positions;
         let elapsed = self.trained_ms / 1000.0;
         self.ui.status.set_text_content(Some(&format!(
@@ -342,17 +392,29 @@ impl App {
     /// A new trainer for `next` (a new shape restarts training); the current model is kept
     /// if that fails, and the page says why.
     fn rebuild(&mut self, next: Params) {
-        match new_trainer(&next, &self.images).and_then(|t| self.install(next, t)) {
+        match self.build(&next).and_then(|(t, data)| self.install(next, t, data)) {
             Ok(()) => self.say("", ""),
             Err(e) => self.say("error", &format!("Restart failed: {}. The current model is kept.", dom::describe(&e))),
         }
     }
 
+    /// A trainer for `next` and the pictures it trains on (reused when they are the same).
+    fn build(&self, next: &Params) -> Result<(Trainer, Pictures), JsValue> {
+        let generation = if next.data == Dataset::Own { self.own_generation } else { 0 };
+        let data = if self.data.key == (next.data, next.whiten, generation) {
+            self.data.clone()
+        } else {
+            pictures_for(next, &self.own, self.own_generation).map_err(js)?
+        };
+        Ok((new_trainer(next, &data.train)?, data))
+    }
+
     /// Makes `trainer` (built for `next`) the current run. Everything that can fail happens
     /// before anything is replaced, so on error the current model and settings stay whole.
-    fn install(&mut self, next: Params, trainer: Trainer) -> Result<(), JsValue> {
-        let display = display_sampler(&self.images, &next)?;
-        self.panels.restart(&trainer)?;
+    fn install(&mut self, next: Params, trainer: Trainer, data: Pictures) -> Result<(), JsValue> {
+        let display = display_sampler(&data.train, &next)?;
+        self.panels.restart(&trainer, &data.held_out, data.key != self.data.key)?;
+        self.data = data;
         let n = next.patch * next.patch;
         if n != self.shown.nrows() {
             self.shown = DMatrix::zeros(n, 1);
@@ -363,6 +425,7 @@ impl App {
         self.display = display;
         self.params = next;
         self.pending = None;
+        self.staged = None;
         self.offer_open = false;
         self.history.clear();
         self.rate = Rate::default();
@@ -386,6 +449,7 @@ impl App {
                     self.trainer.set_optimizer(next.optimizer);
                     self.params = next;
                     if self.pending.take().is_some() {
+                        self.staged = None;
                         self.say("", ""); // a restart question no longer matches the settings
                     }
                     self.last_readout = f64::NEG_INFINITY;
@@ -401,15 +465,7 @@ impl App {
     pub(crate) fn on_form_change(&mut self) {
         let (next, notices) = self.form.read(&self.params);
         if next.change_from(&self.params) == Change::Rebuild {
-            let live_part = Params {
-                hidden: self.params.hidden,
-                patch: self.params.patch,
-                batch: self.params.batch,
-                seed: self.params.seed,
-                output: self.params.output,
-                ..next.clone()
-            };
-            self.apply(live_part);
+            self.apply(next.with_shape_of(&self.params));
             // keep showing the shape the user typed (clamped) while the question is open
             self.form.write(&next);
             self.pending = Some(next);
@@ -435,18 +491,15 @@ impl App {
     /// The answer to "restart with the new shape?": the shape asked for, on top of whatever
     /// live settings are in force now.
     pub(crate) fn resolve_pending(&mut self, restart: bool) {
+        let staged = self.staged.take();
         match self.pending.take() {
             Some(shape) if restart => {
-                let p = &self.params;
-                let next = Params {
-                    hidden: shape.hidden,
-                    patch: shape.patch,
-                    batch: shape.batch,
-                    seed: shape.seed,
-                    output: shape.output,
-                    ..p.clone()
-                };
-                self.rebuild(next);
+                if let Some(pictures) = staged {
+                    self.own = pictures;
+                    self.own_generation += 1;
+                    self.form.set_own_pictures(self.own.len());
+                }
+                self.rebuild(self.params.with_shape_of(&shape))
             }
             _ => {
                 self.form.write(&self.params);
@@ -493,12 +546,12 @@ impl App {
     }
 
     /// Offers the model this browser kept, when the page opened without a link or with a
-    /// link to that same experiment (a reload keeps the page's own link).
-    fn offer_last_model(&mut self, link: Option<&Params>) {
-        let Some(text) = persist::load_last_model() else { return };
-        let Ok((kept, steps, _)) = saved::load(&text) else { return };
+    /// link to that same experiment (a reload keeps the page's own link). True if offered.
+    fn offer_last_model(&mut self, link: Option<&Params>) -> bool {
+        let Some(text) = persist::load_last_model() else { return false };
+        let Ok((kept, steps, _)) = saved::load(&text) else { return false };
         if link.is_some_and(|p| !same_experiment(p, &kept)) {
-            return;
+            return false;
         }
         self.offer_open = true;
         self.say_with_actions(
@@ -506,6 +559,7 @@ impl App {
             &format!("This browser kept your last model (step {steps}). Continue where you left off?"),
             &[("continue-last", "Continue"), ("start-fresh", "Start fresh")],
         );
+        true
     }
 
     /// "Start fresh": the kept model is forgotten and autosave resumes.
@@ -519,21 +573,69 @@ impl App {
     /// model and settings stay as they are and the page says what was wrong. How the page is
     /// shown (hidden panels, layout) stays as the link set it.
     pub(crate) fn load_model(&mut self, source: &str, text: &str) {
+        let mut note = "";
         let loaded = saved::load(text).map_err(|e| e.to_string()).and_then(|(params, steps, sae)| {
-            let params = Params { hide: self.params.hide.clone(), layout: self.params.layout, ..params };
-            let mut trainer = new_trainer(&params, &self.images).map_err(|e| dom::describe(&e))?;
+            let mut params = Params { hide: self.params.hide.clone(), layout: self.params.layout, ..params };
+            if params.data == Dataset::Own && self.own.is_empty() {
+                params.data = Dataset::Natural;
+                note = " It was trained on its owner's pictures, which the file does not hold: it continues on the \
+                        natural images.";
+            } else if params.data == Dataset::Own {
+                note = " It continues on the pictures you uploaded.";
+            }
+            let (mut trainer, data) = self.build(&params).map_err(|e| dom::describe(&e))?;
             trainer.restore(sae, steps)?;
-            self.install(params, trainer).map_err(|e| dom::describe(&e))?;
+            self.install(params, trainer, data).map_err(|e| dom::describe(&e))?;
             Ok(steps)
         });
         match loaded {
             Ok(steps) => {
                 self.set_running(false);
-                self.say("notice", &format!("Loaded {source} at step {steps}. Press play to continue training."));
+                self.say("notice", &format!("Loaded {source} at step {steps}. Press play to continue training.{note}"));
             }
             Err(e) => self
                 .say("error", &format!("Could not load {source}: {e} The current model and settings are unchanged.")),
         }
+    }
+
+    /// Pictures the user picked or dropped: kept for "your pictures", and training on them is
+    /// offered (a restart discards the current model, so it asks first). Files that are not
+    /// usable pictures are named with the reason; if none is usable, nothing changes.
+    pub(crate) fn use_pictures(&mut self, results: Vec<Result<Picture, String>>) {
+        let (mut names, mut images, mut refused) = (Vec::new(), Vec::new(), Vec::new());
+        for r in results {
+            match r {
+                Ok(p) => {
+                    names.push(format!("{} ({}×{})", p.name, p.image.width, p.image.height));
+                    images.push(p.image);
+                }
+                Err(e) => refused.push(e),
+            }
+        }
+        let refused = refused.join(" ");
+        if images.is_empty() {
+            let why = if refused.is_empty() { "no file was chosen.".to_string() } else { refused };
+            self.say("error", &format!("No picture could be used: {why} The current data and model are unchanged."));
+            return;
+        }
+        let count = images.len();
+        self.staged = Some(images);
+        // this question replaces any open one: a shape typed before is kept in it, and an
+        // unanswered "continue where you left off?" is dropped (autosave resumes)
+        let base = self.pending.take().unwrap_or_else(|| self.params.clone());
+        self.pending = Some(Params { data: Dataset::Own, ..base });
+        self.offer_open = false;
+        let skipped = if refused.is_empty() { String::new() } else { format!(" Not used: {refused}") };
+        self.say_with_actions(
+            "notice",
+            &format!(
+                "Ready to train on your {count} picture{s}: {list}. Training restarts from new random weights and \
+                 the current model is discarded.{skipped}",
+                s = if count == 1 { "" } else { "s" },
+                list = names.join(", ")
+            ),
+            &[("confirm-restart", "Train on them now"), ("cancel-restart", "Keep the current model")],
+        );
     }
 
     /// Downloads the model (settings, weights, step count) as JSON.
@@ -562,6 +664,13 @@ impl App {
         }
     }
 
+    /// Shows a notice unless a question (with buttons) is waiting for an answer.
+    pub(crate) fn say_unless_asking(&self, text: &str) {
+        if self.pending.is_none() && !self.offer_open {
+            self.say("notice", text);
+        }
+    }
+
     /// Shows a message above the controls (`kind` = "error" or "notice"; empty text hides it).
     pub(crate) fn say(&self, kind: &str, text: &str) {
         self.ui.message.set_class_name(&format!("message {kind}"));
@@ -574,6 +683,11 @@ impl App {
             self.panels.selected = unit;
             self.last_readout = f64::NEG_INFINITY;
         }
+    }
+
+    /// Redraws the whole-image panel on the next frame (after paint, an object or noise).
+    pub(crate) fn test_image_changed(&mut self) {
+        self.last_slow_readout = f64::NEG_INFINITY;
     }
 
     /// The filter grid view (for hover hit-testing).

@@ -6,15 +6,18 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, EventTarget, HtmlElement, KeyboardEvent, MouseEvent};
+use web_sys::{DragEvent, Element, Event, EventTarget, HtmlElement, HtmlInputElement, KeyboardEvent, MouseEvent};
 
 use super::app::App;
 use super::dom::{self, find, listen};
-use super::persist;
+use super::{persist, upload};
+use crate::data::Dataset;
 use crate::state::{presets, Params};
 
 /// The settings form's controls that act when their value is committed ("change").
-const FORM_CONTROLS: [&str; 13] = [
+const FORM_CONTROLS: [&str; 15] = [
+    "#data",
+    "#whiten",
     "#lr",
     "#lambda",
     "#penalty",
@@ -58,6 +61,8 @@ pub fn wire(app: &Rc<RefCell<App>>, root: &Element) -> Result<(), JsValue> {
         ("#try-beta0", "no-sparsity"),
         ("#try-rho03", "too-dense"),
         ("#try-hidden100", "overcomplete"),
+        ("#try-bars", "bars"),
+        ("#try-noise", "noise"),
         ("#try-defaults", "ufldl"),
     ] {
         let a = app.clone();
@@ -107,6 +112,70 @@ pub fn wire(app: &Rc<RefCell<App>>, root: &Element) -> Result<(), JsValue> {
         input.set_value(""); // choosing the same file again must fire "change" again
     })?;
 
+    // own pictures: from the file picker, or dropped anywhere on the page
+    let a = app.clone();
+    let upload: HtmlInputElement = find(root, "#upload")?;
+    let input = upload.clone();
+    listen(&upload, "change", move |_| {
+        if let Some(list) = input.files() {
+            decode_then_use(&a, upload::files_of(&list));
+        }
+        input.set_value(""); // the same files chosen again must fire "change" again
+    })?;
+    let body = dom::document().body().ok_or_else(|| JsValue::from_str("the page has no body"))?;
+    listen(&body, "dragover", |e| {
+        e.prevent_default(); // allows the drop
+        set_dragging(true);
+    })?;
+    listen(&body, "dragleave", |_| set_dragging(false))?;
+    let a = app.clone();
+    listen(&body, "drop", move |e| {
+        e.prevent_default(); // the browser would otherwise open the file and leave the page
+        set_dragging(false);
+        let files = e.dyn_ref::<DragEvent>().and_then(|d| d.data_transfer()).and_then(|t| t.files());
+        if let Some(list) = files {
+            decode_then_use(&a, upload::files_of(&list));
+        }
+    })?;
+
+    // the whole-image panel: paint, paste an object, add noise (anomalies and denoising)
+    let a = app.clone();
+    let noise: HtmlInputElement = find(root, "#test-noise")?;
+    let noise_out: HtmlElement = find(root, "#test-noise-out")?;
+    let slider = noise.clone();
+    listen(&noise, "input", move |_| {
+        let v = slider.value_as_number();
+        noise_out.set_text_content(Some(&format!("{v:.2}")));
+        let mut app = a.borrow_mut();
+        app.panels.test.set_noise(v as f32);
+        app.test_image_changed();
+    })?;
+    on("#paste-object", "click", |app, _| {
+        app.panels.paste_object();
+        app.test_image_changed();
+    })?;
+    let a = app.clone();
+    let (slider, out): (HtmlInputElement, HtmlElement) = (find(root, "#test-noise")?, find(root, "#test-noise-out")?);
+    let clear: EventTarget = find(root, "#clear-test")?;
+    listen(&clear, "click", move |_| {
+        slider.set_value("0");
+        out.set_text_content(Some("0"));
+        let mut app = a.borrow_mut();
+        app.panels.test.clear();
+        app.test_image_changed();
+    })?;
+    let paint = |app: &mut App, e: &Event| {
+        let Some(m) = e.dyn_ref::<MouseEvent>() else { return };
+        // pointermove paints only while the button (or a finger) is down
+        let down = e.type_() == "pointerdown";
+        if (down || m.buttons() & 1 == 1) && app.panels.paint_at(m.offset_x() as f64, m.offset_y() as f64, down) {
+            e.prevent_default();
+            app.test_image_changed();
+        }
+    };
+    on("#image", "pointerdown", paint)?;
+    on("#image", "pointermove", paint)?;
+
     on("#export-png", "click", |app, _| app.export("png"))?;
     on("#export-svg", "click", |app, _| app.export("svg"))?;
     on("#export-csv", "click", |app, _| app.export("csv"))?;
@@ -144,16 +213,53 @@ pub fn wire(app: &Rc<RefCell<App>>, root: &Element) -> Result<(), JsValue> {
     Ok(())
 }
 
+/// Decodes the files (asynchronously: the browser's decoder runs off the main thread) and
+/// hands the pictures to the app.
+fn decode_then_use(app: &Rc<RefCell<App>>, files: Vec<web_sys::File>) {
+    if files.is_empty() {
+        return;
+    }
+    app.borrow().say_unless_asking(&format!(
+        "Reading {} file{}…",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" }
+    ));
+    let a = app.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let pictures = upload::decode_all(files).await;
+        a.borrow_mut().use_pictures(pictures);
+    });
+}
+
+/// Marks the page while files are dragged over it, so it shows where they can go.
+fn set_dragging(on: bool) {
+    if let Some(body) = dom::document().body() {
+        body.class_list().toggle_with_force("dragging", on).ok();
+    }
+}
+
 fn toggle_play(app: &mut App) {
     let run = !app.running();
     app.set_running(run);
 }
 
-/// A preset replaces the experiment but keeps how the page is shown and paced.
+/// A preset replaces the experiment but keeps how the page is shown and paced, and keeps
+/// training on the user's own pictures unless it is about other data (bars, noise).
 fn use_preset(app: &mut App, preset: Params) {
     let p = app.params();
-    let next =
-        Params { hide: p.hide.clone(), layout: p.layout, step_ms: p.step_ms, stop_after: p.stop_after, ..preset };
+    let (data, whiten) = match (p.data, preset.data) {
+        (Dataset::Own, Dataset::Natural) => (p.data, p.whiten),
+        _ => (preset.data, preset.whiten),
+    };
+    let next = Params {
+        hide: p.hide.clone(),
+        layout: p.layout,
+        step_ms: p.step_ms,
+        stop_after: p.stop_after,
+        data,
+        whiten,
+        ..preset
+    };
     app.apply(next);
     app.set_running(true);
 }

@@ -1,6 +1,7 @@
 //! When something goes wrong, the page says so: a readable panel instead of a frozen page.
 
-use super::dom;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// Installs a panic hook that logs the panic to the console (console_error_panic_hook) and
 /// also shows it in the page, since most visitors never open the console.
@@ -11,9 +12,10 @@ pub fn install_panic_hook() {
     }));
 }
 
-/// Shows `message` in a red panel at the top of the app (or of the body).
+/// Shows `message` in a red panel at the top of the app (or of the body). Called from the
+/// panic hook, so nothing here may panic: every failure just leaves something out.
 pub fn show(message: &str) {
-    let doc = dom::document();
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
     if let Some(loading) = doc.get_element_by_id("loading") {
         loading.remove();
     }
@@ -25,7 +27,14 @@ pub fn show(message: &str) {
     if let Ok(button) = doc.create_element("button") {
         button.set_text_content(Some("Reload with the same settings"));
         button.set_attribute("type", "button").ok();
-        button.set_attribute("onclick", "location.reload()").ok();
+        // a listener, not an onclick attribute: the page's Content-Security-Policy refuses
+        // inline handlers
+        let reload = Closure::once_into_js(|| {
+            if let Some(window) = web_sys::window() {
+                window.location().reload().ok();
+            }
+        });
+        button.add_event_listener_with_callback("click", reload.unchecked_ref()).ok();
         panel.append_child(&button).ok();
     }
     let host = doc.get_element_by_id("app").or_else(|| doc.body().map(Into::into));

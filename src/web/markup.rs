@@ -1,6 +1,7 @@
 //! The app's controls, canvases and explanations. Built by Rust into whatever root it is
 //! mounted on, so the page and the browser tests get exactly the same DOM.
 
+use crate::data::Dataset;
 use crate::sliders::{BETA_MAX, RHO_STEPS};
 use crate::state::presets;
 
@@ -24,6 +25,14 @@ pub fn html() -> String {
     <input id="beta" type="range" min="0" max="{beta_max}" step="0.1">
     <output id="beta-out" for="beta"></output>
     <span class="hint">weight of the sparsity penalty</span>
+  </div>
+  <div class="data-choice" data-hide="data">
+    <label for="data">data</label>
+    <select id="data">{data_options}</select>
+    <label class="check" title="Flatten the 1/f spectrum of photographs (Olshausen &amp; Field)"><input type="checkbox" id="whiten"> whiten</label>
+    <input type="file" id="upload" accept="image/*" multiple>
+    <label class="file-button" for="upload">Use your own pictures…</label>
+    <span class="hint" id="data-desc"></span>
   </div>
   <div class="status" id="status" aria-live="off"></div>
 </section>
@@ -122,13 +131,25 @@ pub fn html() -> String {
     <canvas id="loss" width="1000" height="260" aria-label="Reconstruction, sparsity, weight decay, total and held-out cost over training steps"></canvas>
     <p class="explain">J = (1/2m)Σ‖x̂−x‖² + (λ/2)(‖W1‖²+‖W2‖²) + β Σ<sub>j</sub> KL(ρ‖ρ̂<sub>j</sub>).
       Reconstruction falls as the filters learn; the sparsity term stays small while every ρ̂<sub>j</sub> sits near ρ.
-      The held-out curve is the cost on patches never trained on: if it tracks the training cost, the code generalises.</p>
+      The held-out curve is the cost on patches never trained on (from a second picture of the same kind; for your own
+      pictures, from those pictures): if it tracks the training cost, the code generalises.</p>
   </section>
   <section data-hide="image" class="panel wide">
     <h2>The whole image, rebuilt patch by patch</h2>
-    <canvas id="image" width="1000" height="330" aria-label="Image, its patch-by-patch reconstruction and the reconstruction error map"></canvas>
+    <div class="test-controls">
+      <label for="test-noise">add noise</label>
+      <input id="test-noise" type="range" min="0" max="0.5" step="0.05" value="0">
+      <output id="test-noise-out" for="test-noise">0</output>
+      <button type="button" id="paste-object">Paste a foreign object</button>
+      <button type="button" id="clear-test">Clear</button>
+      <span class="hint">or drag on the image to paint on it</span>
+    </div>
+    <canvas id="image" class="painting" width="1000" height="330" aria-label="Image, its patch-by-patch reconstruction and the reconstruction error map"></canvas>
+    <p class="test-score" id="test-score" aria-live="off"></p>
     <p class="explain">Each 8×8 block is encoded and decoded on its own (after the same normalisation as training).
-      The error map is what anomaly detection uses: regions unlike the training data are rebuilt badly and light up.</p>
+      The error map is what anomaly detection uses: paint on the image or paste an object, and the blocks unlike the
+      training data are rebuilt badly and light up. Add noise to see how little of it gets through the narrow code
+      into the reconstruction; the denoising preset trains for exactly that.</p>
   </section>
   <section data-hide="pca" class="panel wide">
     <h2>Compare with PCA</h2>
@@ -161,6 +182,10 @@ pub fn html() -> String {
         filters get blurrier and less local.</li>
       <li><button type="button" id="try-hidden100">100 hidden units</button> An overcomplete dictionary (more units
         than the 64 pixels): many more, finer edge detectors at more positions and orientations (restarts training).</li>
+      <li><button type="button" id="try-bars">Bars</button> Pictures made of random horizontal and vertical bars
+        (Földiák): a sparse code should give each bar a unit of its own (restarts training).</li>
+      <li><button type="button" id="try-noise">White noise</button> A control: noise has no structure, so no edge
+        detectors should appear (restarts training).</li>
       <li><button type="button" id="try-defaults">UFLDL defaults</button> Back to ρ = 0.01, β = 3, 25 units.</li>
     </ul>
   </section>
@@ -175,7 +200,25 @@ pub fn html() -> String {
         rho_steps = RHO_STEPS,
         beta_max = BETA_MAX,
         preset_options = preset_options(),
+        data_options = data_options(),
     )
+}
+
+/// One `<option>` per dataset; "your pictures" stays disabled until some are uploaded.
+fn data_options() -> String {
+    Dataset::ALL
+        .iter()
+        .map(|d| {
+            let (label, extra) = match d {
+                Dataset::Natural => ("natural images", ""),
+                Dataset::Bars => ("bars (Földiák)", ""),
+                Dataset::Strokes => ("pen strokes", ""),
+                Dataset::Noise => ("white noise (control)", ""),
+                Dataset::Own => ("your pictures (upload first)", " disabled"),
+            };
+            format!(r#"<option value="{}"{extra}>{label}</option>"#, d.key())
+        })
+        .collect()
 }
 
 /// One `<option>` per preset, plus "custom" for anything else.

@@ -4,6 +4,7 @@
 //! - [`panels`]: the readouts that explain sparsity (ρ̂ bars, firing, unit detail, PCA…).
 //! - [`markup`]: the page's controls and canvases; [`dom`]: small DOM helpers.
 //! - [`settings`]: the settings form ↔ `Params`; [`persist`]: URL hash, browser storage, files.
+//! - [`upload`]: the user's own pictures, decoded by the browser.
 //! - [`view`]: one module per canvas, each drawing from plain data.
 //! - [`fatal`]: panic hook and the error panel.
 //! - [`bench`]: the training step exported for `./scripts/bench.sh` (not used by the page).
@@ -18,6 +19,7 @@ pub mod markup;
 pub mod panels;
 pub mod persist;
 pub mod settings;
+pub mod upload;
 pub mod view;
 
 /// Entry point of the page: installs the panic hook, mounts the app into `#app` and starts

@@ -13,10 +13,10 @@ use super::view::{
     filters::FilterView, firing::FiringView, image_view::ImageView, pca_tiles::PcaView, recon_patch::ReconPatchView,
     rho_bars::RhoBarsView, unit_detail::UnitDetailView,
 };
-use crate::data::natural_images;
+use crate::data::Image;
 use crate::readouts::{
-    edge_verdict, firing_histogram, principal_components, reconstruct_image, unit_status, CodeStats, CodeTracker,
-    EdgeVerdict, HeldOut, TopPatches, UnitStatus, VerdictLevel,
+    edge_verdict, firing_histogram, noise_passed, principal_components, reconstruct_image, reconstruct_noisy,
+    unit_status, CodeStats, CodeTracker, EdgeVerdict, HeldOut, TestImage, TopPatches, UnitStatus, VerdictLevel,
 };
 use crate::train::Trainer;
 
@@ -28,10 +28,12 @@ pub const FIRING_MIN_LOG10: f32 = -4.0;
 const TOP_K: usize = 8;
 /// Held-out patches (never trained on: cut from a second image).
 const HELD_OUT_COUNT: usize = 1024;
-/// The second image's seed (the training image uses another).
-const HELD_OUT_IMAGE_SEED: u64 = 7;
 /// Side of the whole-image crop rebuilt patch by patch.
 const IMAGE_CROP: usize = 128;
+/// Seed of the test picture's noise field.
+const TEST_NOISE_SEED: u64 = 11;
+/// Radius of the paint brush, in picture pixels.
+const BRUSH: f32 = 2.5;
 /// Principal components shown beside the filters.
 const PCA_COMPONENTS: usize = 25;
 
@@ -45,6 +47,15 @@ pub struct Panels {
     pca: PcaView,
     filters_copy: FilterView,
     verdict: HtmlElement,
+    test_score: HtmlElement,
+    /// The whole-image panel's picture, with the user's paint, objects and noise.
+    pub test: TestImage,
+    /// The noise added to the test picture, reused.
+    noise: Vec<f32>,
+    /// Objects pasted so far (each goes to a new place).
+    pasted: usize,
+    /// Where the current paint stroke is, to join it to the next point.
+    brush_at: Option<(f32, f32)>,
     tracker: CodeTracker,
     stats: CodeStats,
     top: TopPatches,
@@ -58,8 +69,9 @@ pub struct Panels {
 }
 
 impl Panels {
-    /// Finds the panels' canvases under `root` and sets up trackers for `trainer`'s shape.
-    pub fn new(root: &Element, trainer: &Trainer) -> Result<Self, JsValue> {
+    /// Finds the panels' canvases under `root` and sets up trackers for `trainer`'s shape;
+    /// held-out patches are cut from `held_out`.
+    pub fn new(root: &Element, trainer: &Trainer, held_out: &[Image]) -> Result<Self, JsValue> {
         let (h, n) = (trainer.setup().hidden, trainer.setup().patch.pow(2));
         Ok(Panels {
             rho_bars: RhoBarsView::new(find::<HtmlCanvasElement>(root, "#rho-bars")?)?,
@@ -70,10 +82,15 @@ impl Panels {
             pca: PcaView::new(find::<HtmlCanvasElement>(root, "#pca")?)?,
             filters_copy: FilterView::new(find::<HtmlCanvasElement>(root, "#filters-copy")?)?,
             verdict: find(root, "#verdict")?,
+            test_score: find(root, "#test-score")?,
+            test: TestImage::new(&trainer.sampler().images()[0], IMAGE_CROP, TEST_NOISE_SEED),
+            noise: Vec::new(),
+            pasted: 0,
+            brush_at: None,
             tracker: CodeTracker::new(h),
             stats: CodeStats::default(),
             top: TopPatches::new(h, n, TOP_K),
-            held_out: held_out_for(trainer)?,
+            held_out: held_out_for(trainer, held_out)?,
             status: Vec::with_capacity(h),
             pca_components: None,
             seed: trainer.setup().seed,
@@ -81,15 +98,22 @@ impl Panels {
         })
     }
 
-    /// Starts over for a new trainer (reset or a new shape).
-    pub fn restart(&mut self, trainer: &Trainer) -> Result<(), JsValue> {
+    /// Starts over for a new trainer (reset or a new shape); `new_data` says the held-out
+    /// pictures `held_out` differ from the last ones.
+    pub fn restart(&mut self, trainer: &Trainer, held_out: &[Image], new_data: bool) -> Result<(), JsValue> {
         let (h, n) = (trainer.setup().hidden, trainer.setup().patch.pow(2));
         self.tracker = CodeTracker::new(h);
         self.top = TopPatches::new(h, n, TOP_K);
         // the held-out set and PCA depend on the patch size and the seed: a link must
         // reproduce them exactly
-        if self.held_out.patches().nrows() != n || self.seed != trainer.setup().seed {
-            self.held_out = held_out_for(trainer)?;
+        if new_data || self.held_out.patches().nrows() != n || self.seed != trainer.setup().seed {
+            self.held_out = held_out_for(trainer, held_out)?;
+            if new_data {
+                // a new picture, with the noise the slider still shows
+                let sigma = self.test.noise_sigma();
+                self.test = TestImage::new(&trainer.sampler().images()[0], IMAGE_CROP, TEST_NOISE_SEED);
+                self.test.set_noise(sigma);
+            }
             self.seed = trainer.setup().seed;
             self.pca_components = None;
         }
@@ -150,8 +174,27 @@ impl Panels {
     pub fn draw_slow(&mut self, trainer: &Trainer) -> Result<(), JsValue> {
         let p = trainer.setup().patch;
         let sampler = trainer.sampler();
-        let rec = reconstruct_image(trainer.sae(), &sampler.images()[0], p, sampler.sigma(), IMAGE_CROP);
+        self.noise.clear();
+        if self.test.noise_sigma() > 0.0 {
+            self.noise.extend(self.test.noise());
+        }
+        let rec = reconstruct_noisy(trainer.sae(), self.test.image(), p, sampler.sigma(), IMAGE_CROP, &self.noise);
         self.image.draw(&rec.original, &rec.recon, &rec.error, rec.width, rec.height)?;
+        let score = if self.test.noise_sigma() > 0.0 {
+            let clean = reconstruct_image(trainer.sae(), self.test.image(), p, sampler.sigma(), IMAGE_CROP);
+            let (noise_in, noise_out) = noise_passed(&rec, &clean);
+            format!(
+                "Noise σ = {:.2} changes the input by {noise_in:.4} (mean square) and the reconstruction by \
+                 {noise_out:.4}: {:.0} % of the noise gets through the code.",
+                self.test.noise_sigma(),
+                100.0 * noise_out / noise_in.max(f32::MIN_POSITIVE)
+            )
+        } else if self.test.edited() {
+            "Painted and pasted blocks are unlike anything in training: they light up in the error map.".into()
+        } else {
+            String::new()
+        };
+        self.test_score.set_text_content(Some(&score));
         if self.pca_components.is_none() {
             let k = PCA_COMPONENTS.min(p * p);
             self.pca_components = Some(principal_components(self.held_out.patches(), k).0);
@@ -163,10 +206,33 @@ impl Panels {
     }
 }
 
-/// Held-out patches for the trainer's patch size and normalisation, from a second image.
-fn held_out_for(trainer: &Trainer) -> Result<HeldOut, JsValue> {
+impl Panels {
+    /// Paints on the test picture at the pointer (CSS offset on the image canvas), joined to
+    /// the previous point unless `new_stroke`; true if it hit the picture.
+    pub fn paint_at(&mut self, css_x: f64, css_y: f64, new_stroke: bool) -> bool {
+        let Some(at) = self.image.picture_at(css_x, css_y) else {
+            self.brush_at = None;
+            return false;
+        };
+        let from = if new_stroke { at } else { self.brush_at.unwrap_or(at) };
+        self.test.paint_line(from, at, BRUSH);
+        self.brush_at = Some(at);
+        true
+    }
+
+    /// Pastes the foreign object at the next of a few spread-out places.
+    pub fn paste_object(&mut self) {
+        let img = self.test.image();
+        let spots = [(0.6, 0.3), (0.25, 0.65), (0.7, 0.75), (0.3, 0.2)];
+        let (fx, fy) = spots[self.pasted % spots.len()];
+        self.pasted += 1;
+        self.test.paste_object((fx * img.width as f32) as usize, (fy * img.height as f32) as usize);
+    }
+}
+
+/// Held-out patches of `images` for the trainer's patch size and normalisation.
+fn held_out_for(trainer: &Trainer, images: &[Image]) -> Result<HeldOut, JsValue> {
     let p = trainer.setup().patch;
-    let images = natural_images(HELD_OUT_IMAGE_SEED);
-    HeldOut::new(&images, p, trainer.sampler().sigma(), HELD_OUT_COUNT, trainer.setup().seed)
+    HeldOut::new(images, p, trainer.sampler().sigma(), HELD_OUT_COUNT, trainer.setup().seed)
         .map_err(|e| JsValue::from_str(&e))
 }

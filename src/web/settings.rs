@@ -6,6 +6,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
 use super::dom::find;
+use crate::data::Dataset;
 use crate::model::{OptimizerKind, Output, Penalty};
 use crate::sliders::{rho_to_slider, slider_to_rho, speed_label, speed_ms, speed_position};
 use crate::state::{from_hash, presets, to_hash, Params};
@@ -32,6 +33,9 @@ pub struct SettingsForm {
     stop: HtmlInputElement,
     preset: HtmlSelectElement,
     preset_desc: HtmlElement,
+    data: HtmlSelectElement,
+    whiten: HtmlInputElement,
+    data_desc: HtmlElement,
 }
 
 impl SettingsForm {
@@ -58,6 +62,9 @@ impl SettingsForm {
             stop: find(root, "#stop")?,
             preset: find(root, "#preset")?,
             preset_desc: find(root, "#preset-desc")?,
+            data: find(root, "#data")?,
+            whiten: find(root, "#whiten")?,
+            data_desc: find(root, "#data-desc")?,
         })
     }
 
@@ -78,6 +85,8 @@ impl SettingsForm {
         self.seed.set_value(&p.seed.to_string());
         self.speed.set_value_as_number(speed_position(p.step_ms) as f64);
         self.stop.set_value(&p.stop_after.to_string());
+        self.data.set_value(p.data.key());
+        self.whiten.set_checked(p.whiten);
         self.write_readouts(p);
     }
 
@@ -92,6 +101,13 @@ impl SettingsForm {
         let speed = speed_label(p.step_ms);
         self.speed_out.set_text_content(Some(&speed));
         self.speed.set_attribute("aria-valuetext", &format!("speed: {speed}")).ok();
+        self.whiten.set_disabled(!p.data.whitens());
+        let whitening = match (p.data.whitens(), p.whiten) {
+            (false, _) => " (Whitening applies to photographs only.)",
+            (true, true) => " Whitened: flat spectrum, so edges matter more than smooth shading.",
+            (true, false) => " Not whitened: the filters chase smooth, low-frequency shading instead of edges.",
+        };
+        self.data_desc.set_text_content(Some(&format!("{}{whitening}", p.data.what_it_shows())));
         let preset = presets().iter().find(|pr| same_experiment(&(pr.params)(), p));
         self.preset.set_value(preset.map_or("custom", |pr| pr.id));
         self.preset_desc.set_text_content(Some(
@@ -119,9 +135,21 @@ impl SettingsForm {
         p.output = if self.output.value() == "linear" { Output::Linear } else { Output::Sigmoid };
         p.seed = int(&self.seed, p.seed);
         p.step_ms = speed_ms(self.speed.value_as_number());
+        p.data = Dataset::from_key(&self.data.value()).unwrap_or(p.data);
+        p.whiten = self.whiten.checked();
         p.stop_after = int(&self.stop, p.stop_after);
         // the link format owns the ranges: a round trip clamps and explains
         from_hash(&to_hash(&p))
+    }
+
+    /// Enables "your pictures" in the data menu once `count` pictures are loaded.
+    pub fn set_own_pictures(&self, count: usize) {
+        if let Ok(Some(opt)) = self.data.query_selector(r#"option[value="own"]"#) {
+            opt.set_text_content(Some(&format!("your pictures ({count})")));
+            if count > 0 {
+                opt.remove_attribute("disabled").ok();
+            }
+        }
     }
 
     /// The preset picked in the menu, if any.

@@ -13,7 +13,7 @@ mkdirSync(outDir, { recursive: true });
 
 /** Starts the server and the browser; `close()` stops both. */
 export async function launch() {
-  const server = await serveDist(root + "dist");
+  const server = await serveDist(process.env.SAE_DIST ?? root + "dist"); // SAE_DIST: another build
   const browser = await chromium.launch({
     executablePath: execFileSync("sh", ["-c", "command -v chromium"]).toString().trim(),
     args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",

@@ -1,12 +1,54 @@
 // The release page (trunk build --release → dist/) in headless Chromium, as a visitor sees it:
 // it starts without errors, trains on its own, shows steps and a falling cost, redraws the
-// filters, and a ρ slider drag reaches the running trainer. Prints one "N passed, N failed" line.
+// filters, and a ρ slider drag reaches the running trainer. Its Content-Security-Policy allows
+// only its own files and wasm, and the page runs without a single refusal under it.
+// Prints one "N passed, N failed" line.
 import { readFileSync } from "node:fs";
-import { launch, freshPage, check, assert, finish, outDir, stepOf } from "./harness.mjs";
+import { launch, freshPage, check, assert, finish, outDir, root, stepOf } from "./harness.mjs";
+
+/** Records every Content-Security-Policy refusal: the DOM event and Chromium's console line. */
+async function watchCsp(page) {
+  page.csp = [];
+  page.on("console", (m) => { if (/Content.Security.Policy/i.test(m.text())) page.csp.push(m.text()); });
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) => {
+      window.__cspViolations.push(`${e.effectiveDirective} refused ${e.blockedURI || "(inline)"} at ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
+}
+/** The refusals so far, each once with its count. */
+async function cspViolations(page) {
+  const all = [...page.csp, ...await page.evaluate(() => window.__cspViolations ?? ["(no recorder on this page)"])];
+  const counts = new Map();
+  for (const v of all) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].map(([v, n]) => (n > 1 ? `${n}× ${v}` : v));
+}
+
+await check("dist/index.html carries a strict Content-Security-Policy and no inline script", async () => {
+  const html = readFileSync(`${process.env.SAE_DIST ?? root + "dist"}/index.html`, "utf8"); // as launch() serves
+  const meta = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)"/);
+  assert(meta, "no Content-Security-Policy <meta>");
+  const csp = Object.fromEntries(meta[1].split(";").map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+  const is = (k, want) => assert(csp[k]?.join(" ") === want, `${k}: ${csp[k]?.join(" ")} (want ${want})`);
+  is("default-src", "'none'");
+  is("script-src", "'self' 'wasm-unsafe-eval'");
+  is("style-src", "'self'");
+  is("style-src-attr", "'unsafe-inline'"); // plotters sizes chart text in <span style="…">
+  is("img-src", "'self' data: blob:");
+  is("connect-src", "'self'");
+  is("base-uri", "'none'");
+  is("form-action", "'none'");
+  assert(html.indexOf("Content-Security-Policy") < html.indexOf("<script"), "the CSP must come before the first script");
+  const inline = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]).filter((t) => !/\ssrc=/.test(t));
+  assert(inline.length === 0, `inline scripts: ${inline.join(" ")}`);
+  console.log(`     CSP: ${meta[1]}`);
+});
 
 const { server, browser, close } = await launch();
 try {
   const page = await freshPage(browser, server);
+  await watchCsp(page);
   await page.goto(server.url);
   const status = () => page.textContent("#status");
 
@@ -96,6 +138,65 @@ try {
     assert(page.errors.length === 0, page.errors.join(" | "));
     assert(page.foreign.length === 0, page.foreign.join(" "));
     assert(await page.locator(".fatal").count() === 0, "an error panel is showing");
+  });
+
+  await check("no Content-Security-Policy refusal during the whole run (training, sliders, exports)", async () => {
+    const v = await cspViolations(page);
+    assert(v.length === 0, v.join(" | "));
+  });
+
+  // A second page, for what would spoil the first one's error checks.
+  await check("the CSP is in force: an injected inline script is refused", async () => {
+    const p = await freshPage(browser, server);
+    await watchCsp(p);
+    await p.goto(server.url);
+    await p.waitForSelector("#status", { timeout: 15000 });
+    // (eval cannot be tried from here: Playwright's evaluate is exempt from the page's CSP)
+    const ran = await p.evaluate(() => {
+      const s = document.createElement("script");
+      s.textContent = "window.__injected = true";
+      document.body.append(s);
+      return window.__injected === true;
+    });
+    await p.waitForTimeout(200);
+    const v = await cspViolations(p);
+    assert(!ran, "the injected inline script ran");
+    assert(v.some((x) => /script-src/.test(x)), `no violation reported: ${v.join(" | ")}`);
+    await p.context().close();
+  });
+
+  await check("after a panic, the error panel's reload button works under the CSP", async () => {
+    const p = await freshPage(browser, server);
+    await watchCsp(p);
+    await p.goto(server.url);
+    await p.waitForSelector("#status", { timeout: 15000 });
+    // a capacity-overflow panic inside wasm: the benchmark export with an impossible batch size
+    const thrown = await p.evaluate(() => {
+      try { new window.wasmBindings.StepBench(0xffffffff, 25); return "no panic"; } catch (e) { return String(e); }
+    });
+    await p.waitForSelector(".fatal button", { timeout: 5000 });
+    const text = await p.textContent(".fatal");
+    console.log(`     panel: "${text.slice(0, 90)}…" (JS saw: ${thrown.slice(0, 60)})`);
+    await Promise.all([p.waitForEvent("load", { timeout: 10000 }), p.click(".fatal button")]);
+    await p.waitForFunction(() => /step \d+/.test(document.querySelector("#status")?.textContent ?? ""), null, { timeout: 15000 });
+    assert(await p.locator(".fatal").count() === 0, "the panel is still there after the reload");
+    const v = await cspViolations(p);
+    assert(v.length === 0, v.join(" | "));
+    await p.context().close();
+  });
+
+  await check("when the .wasm cannot load, the page says so (www/boot.js) instead of staying blank", async () => {
+    const p = await freshPage(browser, server);
+    await watchCsp(p);
+    await p.route(/\.wasm$/, (r) => r.abort());
+    await p.goto(server.url);
+    await p.waitForSelector("#loading.fatal", { timeout: 15000 });
+    const text = await p.textContent("#loading");
+    assert(/could not start/.test(text), text);
+    const v = await cspViolations(p);
+    assert(v.length === 0, v.join(" | "));
+    console.log(`     "${text}"`);
+    await p.context().close();
   });
 
   console.log(`     screenshot at 10 s of defaults: target/e2e/page-10s.png`);

@@ -133,25 +133,38 @@ pub(crate) fn arb_params() -> impl proptest::strategy::Strategy<Value = Params> 
         any::<bool>(),
     );
     let data = (proptest::sample::select(Dataset::ALL.to_vec()), any::<bool>());
-    (shape, hyper, show, data).prop_map(|((h, p, b, seed, lin, sgd, l1p), (rho, beta, l1, lambda, lr, noise), show, data)| Params {
-        hidden: h,
-        patch: p,
-        batch: b,
-        seed: seed as u64,
-        data: data.0,
-        whiten: data.1,
-        output: if lin { Output::Linear } else { Output::Sigmoid },
-        optimizer: if sgd { OptimizerKind::Sgd } else { OptimizerKind::Adam },
-        penalty: if l1p { Penalty::L1 } else { Penalty::Kl },
-        rho,
-        beta,
-        l1,
-        lambda,
-        lr,
-        noise,
-        stop_after: show.0,
-        step_ms: show.1,
-        hide: show.2.into_iter().map(String::from).collect(),
-        layout: if show.3 { Layout::Present } else { Layout::Normal },
-    })
+    (shape, hyper, show, data).prop_map(
+        |((h, p, b, seed, lin, sgd, l1p), (rho, beta, l1, lambda, lr, noise), show, data)| Params {
+            hidden: h,
+            patch: p,
+            batch: b,
+            seed: seed as u64,
+            data: data.0,
+            whiten: data.1,
+            output: if lin { Output::Linear } else { Output::Sigmoid },
+            optimizer: if sgd { OptimizerKind::Sgd } else { OptimizerKind::Adam },
+            penalty: if l1p { Penalty::L1 } else { Penalty::Kl },
+            rho,
+            beta,
+            l1,
+            lambda,
+            lr,
+            noise,
+            stop_after: show.0,
+            step_ms: show.1,
+            hide: show.2.into_iter().map(String::from).collect(),
+            layout: if show.3 { Layout::Present } else { Layout::Normal },
+        },
+    )
+}
+
+#[test]
+fn with_shape_of_takes_exactly_the_rebuild_fields() {
+    let live = Params { rho: 0.2, lr: 0.5, ..Params::default() };
+    let shape = Params { hidden: 36, data: Dataset::Bars, whiten: false, seed: 9, rho: 0.05, ..Params::default() };
+    let mixed = live.with_shape_of(&shape);
+    assert_eq!((mixed.hidden, mixed.data, mixed.whiten, mixed.seed), (36, Dataset::Bars, false, 9));
+    assert_eq!((mixed.rho, mixed.lr), (0.2, 0.5));
+    assert_eq!(mixed.change_from(&shape), Change::Live);
+    assert_eq!(mixed.change_from(&live), Change::Rebuild);
 }

@@ -29,13 +29,25 @@ pub struct ImageView {
     buf: Rgba,
     /// Reused by the percentile behind the error map's scale.
     scratch: Vec<f32>,
+    /// The last layout, to map the pointer back to picture pixels.
+    layout: Option<Triptych>,
 }
 
 impl ImageView {
     /// Takes the canvas; its `width`/`height` attributes set the layout.
     pub fn new(canvas: HtmlCanvasElement) -> Result<Self, JsValue> {
         let ctx = context_2d(&canvas)?;
-        Ok(ImageView { canvas, ctx, buf: Rgba::default(), scratch: Vec::new() })
+        Ok(ImageView { canvas, ctx, buf: Rgba::default(), scratch: Vec::new(), layout: None })
+    }
+
+    /// The picture pixel (fractional) under the pointer at CSS offset (`css_x`, `css_y`),
+    /// on any of the three images; `None` elsewhere or before the first drawing.
+    pub fn picture_at(&self, css_x: f64, css_y: f64) -> Option<(f32, f32)> {
+        let t = self.layout.as_ref()?;
+        let (cw, ch) = (self.canvas.client_width() as f64, self.canvas.client_height() as f64);
+        let sx = if cw > 0.0 { self.canvas.width() as f64 / cw } else { 1.0 };
+        let sy = if ch > 0.0 { self.canvas.height() as f64 / ch } else { 1.0 };
+        t.source_at(css_x * sx, css_y * sy).map(|(x, y)| (x as f32, y as f32))
     }
 
     /// The canvas drawn on.
@@ -69,6 +81,7 @@ impl ImageView {
             buf.frame(x, t.y, t.img_w, t.img_h, FRAME_PX);
         }
         put_rgba(&self.ctx, buf, 0.0, 0.0)?;
+        self.layout = (w > 0 && h > 0).then_some(t);
 
         // Captions centred over their images; the note may overhang the error map's width
         // (the canvas edge, not the image, is its limit).

@@ -1,0 +1,142 @@
+//! The UFLDL exercise's way to train: one fixed set of patches (10 000 by default), the
+//! exact cost and gradient over all of them, and L-BFGS for 400 iterations, in f64.
+//!
+//! The network starts from the same weights, and the patches are the first ones of the
+//! same stream, as a minibatch run with the same seed (both come from [`Trainer::new`]).
+
+use nalgebra::DMatrix;
+use sae_lab::model::{cost_and_grad, evaluate, CostParts, Grads, Sae, ValidHyper, Workspace};
+use sae_lab::train::Trainer;
+
+use crate::lbfgs::{self, Options, Report};
+use crate::progress::Progress;
+
+/// Iterations between two lines of the cost log, as minFunc prints them.
+pub const LOG_EVERY: u64 = 10;
+
+/// What a full-batch run produced.
+pub struct FullBatch {
+    /// The trained network, narrowed to f32 for the model file.
+    pub sae: Sae<f32>,
+    /// What L-BFGS did.
+    pub report: Report,
+    /// The cost terms of the final network on the training patches (in f64).
+    pub parts: CostParts,
+}
+
+/// Trains `trainer`'s initial network on the next `patches` patches of its stream with
+/// `iters` L-BFGS iterations under its hyperparameters.
+pub fn train(trainer: &Trainer, patches: usize, iters: usize, progress: &mut Progress) -> FullBatch {
+    let x = training_set(trainer, patches);
+    let n = x.nrows();
+    let mut sae = widen(trainer.sae());
+    let hyper = *trainer.hyper();
+    let mut theta = sae.to_flat();
+    let opts = Options { max_iters: iters, ..Options::default() };
+    let report = lbfgs::minimize(&mut theta, objective(sae.clone(), &x, hyper), opts, |k, cost| {
+        progress.update(k as u64, &format!("cost {cost:.6}"));
+    });
+    sae.set_flat(&theta).expect("θ has the network's parameter count");
+    let parts = evaluate(&sae, &x, &hyper, &mut Workspace::new(n, sae.hidden(), patches));
+    FullBatch { sae: narrow(&sae), report, parts }
+}
+
+/// The next `count` patches of `trainer`'s stream (normalised to [0.1, 0.9] like UFLDL's
+/// sampleIMAGES), in f64, one per column; the trainer itself is left as it was.
+pub fn training_set(trainer: &Trainer, count: usize) -> DMatrix<f64> {
+    let mut sampler = trainer.sampler().clone();
+    let n = sampler.patch_size() * sampler.patch_size();
+    let mut x = DMatrix::<f32>::zeros(n, count);
+    sampler.fill(&mut x);
+    x.map(f64::from)
+}
+
+/// J(θ) and ∇J(θ) over all of `x` (one patch per column) for the network shaped like `sae`
+/// with its parameters set from the flat θ ([`Sae::to_flat`] layout; the gradient comes out
+/// in the same layout).
+pub fn objective<'a>(
+    mut sae: Sae<f64>,
+    x: &'a DMatrix<f64>,
+    hyper: ValidHyper,
+) -> impl FnMut(&[f64], &mut [f64]) -> f64 + 'a {
+    let mut ws = Workspace::new(sae.inputs(), sae.hidden(), x.ncols());
+    let mut g = Grads::like(&sae);
+    move |theta, grad| {
+        sae.set_flat(theta).expect("θ has the network's parameter count");
+        let parts = cost_and_grad(&sae, x, &hyper, &mut ws, &mut g);
+        let mut rest = grad;
+        for block in g.blocks() {
+            let (head, tail) = rest.split_at_mut(block.len());
+            head.copy_from_slice(block);
+            rest = tail;
+        }
+        parts.total()
+    }
+}
+
+/// The network in f64 (exact).
+pub fn widen(s: &Sae<f32>) -> Sae<f64> {
+    let f = |v: f32| f64::from(v);
+    Sae { w1: s.w1.map(f), b1: s.b1.map(f), w2: s.w2.map(f), b2: s.b2.map(f), output: s.output }
+}
+
+/// The network in f32 (rounded to nearest).
+pub fn narrow(s: &Sae<f64>) -> Sae<f32> {
+    let f = |v: f64| v as f32;
+    Sae { w1: s.w1.map(f), b1: s.b1.map(f), w2: s.w2.map(f), b2: s.b2.map(f), output: s.output }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_pcg::Pcg32;
+    use sae_lab::data::Dataset;
+    use sae_lab::model::gradcheck::{numerical_gradient, relative_difference};
+    use sae_lab::model::{Hyper, Output};
+    use sae_lab::train::Setup;
+
+    #[test]
+    fn the_flat_gradient_is_backpropagation_in_the_flat_layout() {
+        let mut rng = Pcg32::seed_from_u64(3);
+        let mut sae: Sae<f64> = Sae::init(16, 4, Output::Sigmoid, &mut rng);
+        sae.b1.iter_mut().chain(sae.b2.iter_mut()).for_each(|b| *b = rng.random_range(-0.5..0.5));
+        let x = DMatrix::from_fn(16, 12, |_, _| rng.random_range(0.1..0.9));
+        let hyper = Hyper { beta: 3.0, lambda: 1e-3, rho: 0.1, ..Hyper::default() }.validate().unwrap();
+        let mut theta = sae.to_flat();
+        let mut f = objective(sae.clone(), &x, hyper);
+        let mut analytic = vec![0.0; theta.len()];
+        let cost = f(&theta, &mut analytic);
+        // exactly the blocks of cost_and_grad, concatenated in to_flat order
+        let mut g = Grads::like(&sae);
+        let parts = cost_and_grad(&sae, &x, &hyper, &mut Workspace::new(16, 4, 12), &mut g);
+        assert_eq!((cost, analytic.clone()), (parts.total(), g.blocks().concat()));
+        let numeric = numerical_gradient(&mut theta, 1e-5, |t| f(t, &mut vec![0.0; t.len()]));
+        let diff = relative_difference(&analytic, &numeric);
+        assert!(diff < 1e-9, "relative difference {diff:e}");
+    }
+
+    #[test]
+    fn widening_and_narrowing_round_trip() {
+        let s: Sae<f32> = Sae::init(9, 3, Output::Linear, &mut Pcg32::seed_from_u64(1));
+        assert_eq!(narrow(&widen(&s)), s);
+        let mut w = widen(&s);
+        w.set_flat(&s.to_flat().iter().map(|&v| f64::from(v)).collect::<Vec<_>>()).unwrap();
+        assert_eq!(narrow(&w), s);
+    }
+
+    #[test]
+    fn lbfgs_lowers_the_cost_far_below_the_start() {
+        let setup = Setup { patch: 4, hidden: 5, ..Setup::default() };
+        let images = Dataset::Bars.builtin(1, true).unwrap();
+        let t = Trainer::new(setup, Hyper::default().validate().unwrap(), images).unwrap();
+        let x = training_set(&t, 300);
+        assert_eq!(x.shape(), (16, 300));
+        assert!(x.iter().all(|v| (0.1..=0.9).contains(v)));
+        let start = evaluate(&widen(t.sae()), &x, t.hyper(), &mut Workspace::new(16, 5, 300)).total();
+        let run = train(&t, 300, 30, &mut Progress::new(30, "iter", LOG_EVERY, true));
+        assert_eq!(run.report.iters, 30, "{:?}", run.report);
+        assert!((run.parts.total() - run.report.cost).abs() < 1e-12);
+        assert!(run.parts.total() < 0.5 * start, "{start} → {}", run.parts.total());
+    }
+}

@@ -1,0 +1,93 @@
+//! `sae-train train`: checks everything first, trains (minibatch steps or full-batch
+//! L-BFGS), then writes the model and the filters.
+
+use sae_lab::model::{CostParts, Sae};
+use sae_lab::readouts::edge_verdict;
+use sae_lab::state::Params;
+use sae_lab::train::Trainer;
+
+use crate::cli::{word, OptimizerArg, OutputArg, TrainArgs};
+use crate::progress::{terms, Progress};
+use crate::{full_batch, input, minibatch, output, Failure};
+
+/// Largest L-BFGS training set (10 000 is the exercise's; 200 000 16×16 patches are 400 MB).
+const MAX_PATCHES: usize = 200_000;
+
+/// Runs the command. Usage and input errors come back before anything is trained or
+/// written; a diverged run writes its last finite model and then fails.
+pub fn run(args: TrainArgs) -> Result<(), Failure> {
+    let mut params = args.settings.params()?;
+    if args.lbfgs {
+        if !(1..=MAX_PATCHES).contains(&args.patches) || args.iters == 0 {
+            return Err(Failure::input(format!(
+                "L-BFGS needs from 1 to {MAX_PATCHES} patches and at least 1 iteration, not {} and {}.",
+                args.patches, args.iters
+            )));
+        }
+        if params.noise > 0.0 {
+            return Err(Failure::input("Full-batch L-BFGS trains a plain autoencoder: leave --noise at 0."));
+        }
+    }
+    output::check_destination(&args.out)?;
+    output::check_destination(&args.filters)?;
+    let source = input::load(&args.data, params.data, params.whiten)?;
+    (params.data, params.whiten) = (source.dataset, source.whiten);
+    let hyper = params.hyper().validate().map_err(|e| Failure::input(format!("{e}.")))?;
+    let mut trainer = Trainer::new(params.setup(), hyper, source.images).map_err(Failure::input)?;
+    let (h, p) = (params.hidden, params.patch);
+    println!("data     {}", source.describe);
+    let output = word(OutputArg::from(params.output));
+    println!("network  {} → {h} → {} ({output} output), seed {}", p * p, p * p, params.seed);
+
+    let (sae, steps, parts, failure) = if args.lbfgs {
+        println!("training full-batch L-BFGS on {} patches, {} iterations (f64)", args.patches, args.iters);
+        let mut progress = Progress::new(args.iters as u64, "iter", full_batch::LOG_EVERY, true);
+        let run = full_batch::train(&trainer, args.patches, args.iters, &mut progress);
+        progress.finish();
+        let r = run.report;
+        println!(
+            "L-BFGS   {} iterations, {} evaluations, cost {:.6}, stopped: {:?}, {:.1} s",
+            r.iters,
+            r.evals,
+            r.cost,
+            r.stop,
+            progress.seconds()
+        );
+        (run.sae, r.iters as u64, run.parts, None)
+    } else {
+        let opt = word(OptimizerArg::from(params.optimizer));
+        println!("training {} steps of {opt} on batches of {}", args.steps, params.batch);
+        let mut progress = Progress::steps(args.steps);
+        let result = minibatch::train(&mut trainer, args.steps, &mut progress);
+        progress.finish();
+        let secs = progress.seconds();
+        let done = trainer.steps();
+        println!("trained  {done} steps in {secs:.1} s ({:.0} steps/s)", done as f64 / secs.max(1e-9));
+        match result {
+            Ok(last) => (trainer.sae().clone(), done, last, None),
+            Err(d) => {
+                let why = format!(
+                    "Training diverged at step {} with learning rate {} (the cost became NaN or infinite); \
+                     the last finite model, from step {done}, was written: try a lower --lr.",
+                    d.step, d.lr
+                );
+                (trainer.sae().clone(), done, CostParts::default(), Some(Failure::diverged(why)))
+            }
+        }
+    };
+    if failure.is_none() {
+        let over = if args.lbfgs { "all training patches" } else { "the last 100 steps" };
+        println!("final    {} (over {over})", terms(&parts));
+    }
+    finish(&args, &params, steps, &sae)?;
+    failure.map_or(Ok(()), Err)
+}
+
+/// Writes both files and says what the filters look like.
+fn finish(args: &TrainArgs, params: &Params, steps: u64, sae: &Sae<f32>) -> Result<(), Failure> {
+    println!("edges    {}", edge_verdict(&sae.w1, params.patch).text);
+    output::write_model(&args.out, params, steps, sae)?;
+    let (w, h) = output::write_filters(&args.filters, &sae.w1, params.patch)?;
+    println!("wrote    {} and {} ({w}×{h})", args.out.display(), args.filters.display());
+    Ok(())
+}

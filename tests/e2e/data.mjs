@@ -1,0 +1,186 @@
+// Own pictures and the teaching datasets, as a student would use them (issue 6): upload a
+// photo (picker and drag-and-drop) and train on it; bad files get a sentence and change
+// nothing; bars give bar detectors and noise gives no edges; paint, paste and add noise in
+// the whole-image panel; a model from the native trainer loads and shows the same filters.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { launch, freshPage, check, assert, finish, outDir, root, stepOf } from "./harness.mjs";
+
+const { server, browser, close } = await launch();
+const message = (page) => page.textContent("#message");
+const steps = async (page) => stepOf(await page.textContent("#status"));
+const waitMessage = (page, re) =>
+  page.waitForFunction((src) => new RegExp(src).test(document.querySelector("#message")?.textContent ?? ""), re.source,
+    { timeout: 20000 });
+const trainTo = (page, n) =>
+  page.waitForFunction((k) => Number((document.querySelector("#status")?.textContent.match(/step (\d+)/) || [])[1]) >= k,
+    n, { timeout: 60000 });
+
+/** A photo-like PNG drawn by the browser: soft shading, discs and lines at several angles. */
+const photoPng = async (page, w, h) => {
+  const url = await page.evaluate(([w, h]) => {
+    const c = document.createElement("canvas");
+    c.width = w; c.height = h;
+    const g = c.getContext("2d");
+    const grad = g.createLinearGradient(0, 0, w, h);
+    grad.addColorStop(0, "#304050"); grad.addColorStop(1, "#c0b090");
+    g.fillStyle = grad; g.fillRect(0, 0, w, h);
+    let s = 7;
+    const rnd = () => (s = (s * 16807) % 2147483647) / 2147483647;
+    for (let i = 0; i < 60; i++) {
+      g.fillStyle = `hsl(${rnd() * 360},40%,${20 + rnd() * 60}%)`;
+      g.beginPath(); g.arc(rnd() * w, rnd() * h, 5 + rnd() * 60, 0, 7); g.fill();
+      g.strokeStyle = `rgb(${rnd() * 255},${rnd() * 255},${rnd() * 255})`; g.lineWidth = 1 + rnd() * 4;
+      g.beginPath(); g.moveTo(rnd() * w, rnd() * h); g.lineTo(rnd() * w, rnd() * h); g.stroke();
+    }
+    return c.toDataURL("image/png");
+  }, [w, h]);
+  return Buffer.from(url.split(",")[1], "base64");
+};
+
+try {
+  const page = await freshPage(browser, server);
+  await page.goto(server.url);
+  await page.waitForSelector("#status");
+  await trainTo(page, 50);
+  const photo = await photoPng(page, 640, 480);
+  writeFileSync(`${outDir}/photo.png`, photo);
+
+  await check("upload a photo: it is offered, and training restarts on it", async () => {
+    await page.setInputFiles("#upload", { name: "photo.png", mimeType: "image/png", buffer: photo });
+    await waitMessage(page, /Ready to train on your 1 picture/);
+    const m = await message(page);
+    console.log(`     ${m}`);
+    assert(m.includes("photo.png (320×240)"), "a 640×480 photo is shrunk to 320×240");
+    assert((await steps(page)) > 50, "the current model trains on until the answer");
+    await page.click("#confirm-restart");
+    await page.waitForFunction(() => document.querySelector("#data").value === "own");
+    await page.waitForTimeout(4000);
+    assert((await steps(page)) > 100, `trains on the photo: ${await page.textContent("#status")}`);
+    assert(/own pictures|Your own/.test(await page.textContent("#data-desc")), "the data line says so");
+    await page.evaluate(() => document.querySelector("#copy-link").click());
+    assert(page.url().includes("data=own"), page.url());
+    await page.screenshot({ path: `${outDir}/own-photo.png`, fullPage: true });
+    assert(page.errors.length === 0, page.errors.join(" | "));
+  });
+
+  await check("bad files get a sentence each; the current data and model stay", async () => {
+    const before = await steps(page);
+    const bad = [
+      [{ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") }, /not a picture/],
+      [{ name: "broken.png", mimeType: "image/png", buffer: Buffer.from("\x89PNG garbage") }, /could not be decoded/],
+      [{ name: "tiny.png", mimeType: "image/png", buffer: await photoPng(page, 20, 16) }, /at least 32/],
+    ];
+    for (const [file, re] of bad) {
+      await page.setInputFiles("#upload", file);
+      await waitMessage(page, re);
+      const m = await message(page);
+      console.log(`     ${file.name}: ${m}`);
+      assert(/unchanged/.test(m), `${file.name}: says nothing changed`);
+      assert((await page.inputValue("#data")) === "own", "still on the photo");
+    }
+    await page.waitForTimeout(500);
+    const after = await steps(page);
+    assert(after > before, `training went on: ${before} → ${after}, ${await page.textContent("#status")}`);
+  });
+
+  await check("two good files and a bad one dropped: offered and named; keeping the model keeps the old pictures", async () => {
+    await page.evaluate(async ([b64]) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], "dropped.png", { type: "image/png" }));
+      dt.items.add(new File([bytes], "second.png", { type: "image/png" }));
+      dt.items.add(new File(["not an image"], "readme.md", { type: "text/markdown" }));
+      document.body.dispatchEvent(new DragEvent("dragover", { dataTransfer: dt, bubbles: true, cancelable: true }));
+      document.body.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, [photo.toString("base64")]);
+    await waitMessage(page, /Ready to train/);
+    const m = await message(page);
+    console.log(`     ${m}`);
+    assert(m.includes("your 2 pictures") && m.includes("dropped.png") && /Not used: “readme.md”/.test(m), m);
+    await page.click("#cancel-restart");
+    assert((await page.inputValue("#data")) === "own", "kept the current run");
+    const own = await page.textContent('#data option[value="own"]');
+    assert(own === "your pictures (1)", `the menu still offers the photo in use, not the dropped ones: ${own}`);
+  });
+
+  await check("paint and paste: the foreign blocks light up in the error map; noise is cleaned up", async () => {
+    const before = await page.evaluate(() => document.querySelector("#image").toDataURL());
+    await page.click("#paste-object");
+    const box = await page.locator("#image").boundingBox();
+    await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.5);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.6, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForTimeout(1500);
+    assert(/light up/.test(await page.textContent("#test-score")), await page.textContent("#test-score"));
+    assert(before !== (await page.evaluate(() => document.querySelector("#image").toDataURL())), "the panel changed");
+    // the error map's hottest blocks are where the object went (its canvas third, brightest red)
+    await page.locator("section[data-hide=image]").screenshot({ path: `${outDir}/anomaly.png` });
+    await page.evaluate(() => {
+      const s = document.querySelector("#test-noise");
+      s.value = "0.3";
+      s.dispatchEvent(new Event("input"));
+    });
+    await page.waitForFunction(() => /Noise σ = 0.30/.test(document.querySelector("#test-score").textContent));
+    const score = await page.textContent("#test-score");
+    console.log(`     ${score}`);
+    const through = Number(score.match(/: (\d+) % of the noise gets through/)[1]);
+    assert(through < 20, `the narrow code passes on little of the noise: ${through} %`);
+    await page.click("#clear-test");
+    await page.waitForFunction(() => document.querySelector("#test-score").textContent === "");
+  });
+
+  const verdictAfter = async (button, n) => {
+    await page.click(button);
+    await trainTo(page, n);
+    return page.textContent("#verdict");
+  };
+  await check("bars give bar filters; white noise gives no edges", async () => {
+    await verdictAfter("#try-bars", 3000);
+    assert((await page.inputValue("#data")) === "bars", "bars chosen");
+    assert(/Földiák/.test(await page.textContent("#data-desc")), "described");
+    assert(await page.isDisabled("#whiten"), "whitening applies to photographs only");
+    await page.locator("#filters").screenshot({ path: `${outDir}/bars-filters.png` });
+    const v = await verdictAfter("#try-noise", 3000);
+    console.log(`     noise: ${v}`);
+    assert(/No edge/.test(v), `no edges on noise: ${v}`);
+    await page.locator("#filters").screenshot({ path: `${outDir}/noise-filters.png` });
+    assert(page.errors.length === 0, page.errors.join(" | "));
+  });
+
+  await check("a link naming uploaded pictures trains on the natural images and says why", async () => {
+    const p = await freshPage(browser, server);
+    await p.goto(`${server.url}#data=own&whiten=off`);
+    await p.waitForSelector("#status");
+    const m = await message(p);
+    assert(/cannot carry/.test(m), m);
+    assert((await p.inputValue("#data")) === "natural" && !(await p.isChecked("#whiten")), "natural, unwhitened");
+    await p.context().close();
+  });
+
+  const cli = `${root}target/debug/sae-train`;
+  await check("a model from the native trainer loads and shows the same filters", async () => {
+    assert(existsSync(cli), `${cli} is built by cargo test`);
+    const json = `${outDir}/native-model.json`;
+    execFileSync(cli, ["train", "--data", "bars", "--rho", "0.1", "--steps", "3000", "--out", json,
+      "--filters", `${outDir}/native-filters.png`], { stdio: "ignore" });
+    const p = await freshPage(browser, server);
+    await p.goto(server.url);
+    await p.waitForSelector("#status");
+    await p.setInputFiles("#load", json);
+    await waitMessage(p, /Loaded/);
+    assert(/step 3000/.test(await message(p)), await message(p));
+    assert((await p.inputValue("#data")) === "bars", "its settings came along");
+    await p.click("summary"); // the save button is in the settings box
+    const [d] = await Promise.all([p.waitForEvent("download"), p.click("#save")]);
+    await d.saveAs(`${outDir}/native-roundtrip.json`);
+    const a = JSON.parse(readFileSync(json, "utf8")), b = JSON.parse(readFileSync(`${outDir}/native-roundtrip.json`, "utf8"));
+    assert(JSON.stringify(a.w1) === JSON.stringify(b.w1), "the page holds exactly the trainer's W1");
+    await p.locator("#filters").screenshot({ path: `${outDir}/native-in-page.png` });
+    await p.context().close();
+  });
+} finally {
+  await close();
+}
+finish();
