@@ -91,7 +91,7 @@ pub fn html() -> String {
   <section data-hide="filters" class="panel">
     <h2>Learned filters <span class="sub">hover or click a tile</span></h2>
     <canvas id="filters" width="320" height="320" aria-label="Grid of learned filters, one tile per hidden unit"></canvas>
-    <p class="explain">Each tile is one hidden unit's input weights W1 (grey = 0, each tile has its own contrast).
+    <p class="explain">Each tile is one hidden unit's input weights W1 (grey = the tile's mean, each tile has its own contrast).
       With sparsity they become small, oriented edge detectors, like simple cells in the visual cortex.</p>
   </section>
   <section data-hide="diagram" class="panel">

@@ -32,7 +32,7 @@ impl TileGridView {
     }
 
     /// Draws every row of `rows` (tiles × patch²) as a `patch × patch` tile, each with its
-    /// own contrast (mid-grey = 0). The enlargement is chosen so the grid fits the canvas's
+    /// own contrast (mid-grey = the tile's mean, see `draw_tile`). The enlargement is chosen so the grid fits the canvas's
     /// CSS width; the canvas's pixel size is changed only when the grid's size changes,
     /// because setting it clears the canvas and costs a re-layout. An empty matrix draws
     /// nothing.

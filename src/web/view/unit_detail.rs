@@ -33,7 +33,7 @@ impl UnitDetailView {
         &self.canvas
     }
 
-    /// Draws unit `unit`: `filter` (its patch² incoming weights, row-major; grey = 0, its
+    /// Draws unit `unit`: `filter` (its patch² incoming weights, row-major; grey = its mean, its
     /// largest |w| black or white), the lines "unit 7", "ρ̂ = … (target ρ = …)" and
     /// "‖w‖ = …", and up to 8 of `top` (activation, patch² values in [0, 1]), most exciting
     /// first as given, each with its activation underneath; "no patches seen yet" when `top`
