@@ -614,6 +614,11 @@ impl App {
         }
         let refused = refused.join(" ");
         if images.is_empty() {
+            // the message replaces any open question: close it as if answered "keep"
+            self.pending = None;
+            self.staged = None;
+            self.offer_open = false;
+            self.form.write(&self.params);
             let why = if refused.is_empty() { "no file was chosen.".to_string() } else { refused };
             self.say("error", &format!("No picture could be used: {why} The current data and model are unchanged."));
             return;
