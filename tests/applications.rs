@@ -40,9 +40,8 @@ fn little_of_the_noise_gets_through_the_code() {
     let t = trained(Hyper::default(), 1500);
     let mut test = TestImage::new(&t.sampler().images()[0], CROP, 1);
     test.set_noise(0.3);
-    let noise: Vec<f32> = test.noise().collect();
     let (p, sigma) = (8, t.sampler().sigma());
-    let noisy = reconstruct_noisy(t.sae(), test.image(), p, sigma, CROP, &noise);
+    let noisy = reconstruct_noisy(t.sae(), test.image(), p, sigma, CROP, test.noise_field(), test.noise_sigma());
     let clean = reconstruct_image(t.sae(), test.image(), p, sigma, CROP);
     let (noise_in, noise_out) = noise_passed(&noisy, &clean);
     println!("noise: input {noise_in:.4}, reconstruction {noise_out:.4}");

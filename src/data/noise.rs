@@ -12,10 +12,15 @@ use rand_pcg::Pcg32;
 /// Panics if `size` is zero.
 pub fn white_noise(size: usize, seed: u64) -> Image {
     assert!(size > 0, "white_noise needs a nonzero image size");
+    Image { width: size, height: size, pixels: standard_normals(size * size, seed) }
+}
+
+/// `n` independent standard normal values, deterministic for `seed`.
+pub fn standard_normals(n: usize, seed: u64) -> Vec<f32> {
     let mut rng = Pcg32::seed_from_u64(seed);
-    let mut pixels = Vec::with_capacity(size * size);
+    let mut pixels = Vec::with_capacity(n + 1);
     // Box–Muller: two uniforms give two independent normals
-    while pixels.len() < size * size {
+    while pixels.len() < n {
         let u1: f64 = 1.0 - rng.random::<f64>(); // in (0, 1], so ln is finite
         let u2: f64 = rng.random();
         let r = (-2.0 * u1.ln()).sqrt();
@@ -23,8 +28,8 @@ pub fn white_noise(size: usize, seed: u64) -> Image {
         pixels.push((r * t.cos()) as f32);
         pixels.push((r * t.sin()) as f32);
     }
-    pixels.truncate(size * size);
-    Image { width: size, height: size, pixels }
+    pixels.truncate(n);
+    pixels
 }
 
 #[cfg(test)]

@@ -19,12 +19,6 @@ pub fn shrink_factor(width: usize, height: usize) -> usize {
     width.max(height).div_ceil(MAX_SIDE).max(1)
 }
 
-/// The size after shrinking by [`shrink_factor`] (unchecked: see [`fit`]).
-pub fn fitted_size(width: usize, height: usize) -> (usize, usize) {
-    let k = shrink_factor(width, height);
-    (width / k, height / k)
-}
-
 /// The size `name` (`width` × `height`) will be trained at, or why it cannot be: no
 /// pixels, more than [`MAX_PIXELS`], or under [`MIN_SIDE`] on a side after shrinking.
 /// The page calls this before decoding to full RGBA, so a huge photo is drawn straight at
@@ -110,9 +104,9 @@ mod tests {
 
     #[test]
     fn big_images_are_block_averaged_to_fit() {
-        assert_eq!(fitted_size(4000, 3000), (500, 375));
-        assert_eq!(fitted_size(512, 100), (512, 100));
-        assert_eq!(fitted_size(513, 100), (256, 50));
+        assert_eq!(fit("a", 4000, 3000), Ok((500, 375)));
+        assert_eq!(fit("a", 512, 100), Ok((512, 100)));
+        assert_eq!(fit("a", 513, 100), Ok((256, 50)));
         // a 2-pixel checkerboard averages to flat grey at k = 2; the right half is black
         let px = rgba(1024, 64, |x, y| {
             let v = if (x + y) % 2 == 0 { 255 } else { 0 };

@@ -63,11 +63,12 @@ impl ImageRecon {
 /// demand, about once per second. Panics if `sae` does not take `patch`² inputs or `sigma`
 /// is not a positive normal number (both programming errors: pass the trainer's own).
 pub fn reconstruct_image(sae: &Sae<f32>, img: &Image, patch: usize, sigma: f32, crop: usize) -> ImageRecon {
-    reconstruct_noisy(sae, img, patch, sigma, crop, &[])
+    reconstruct_noisy(sae, img, patch, sigma, crop, &[], 0.0)
 }
 
-/// [`reconstruct_image`] with `noise[y · width + x]` added to pixel (x, y) of each patch
-/// after normalisation, as the denoising autoencoder is trained; missing entries add nothing.
+/// [`reconstruct_image`] with `scale · noise[y · width + x]` added to pixel (x, y) of each
+/// patch after normalisation, as the denoising autoencoder is trained; missing entries (and
+/// scale 0) add nothing.
 pub fn reconstruct_noisy(
     sae: &Sae<f32>,
     img: &Image,
@@ -75,6 +76,7 @@ pub fn reconstruct_noisy(
     sigma: f32,
     crop: usize,
     noise: &[f32],
+    scale: f32,
 ) -> ImageRecon {
     let p = patch;
     if p == 0 {
@@ -100,11 +102,11 @@ pub fn reconstruct_noisy(
     }
     normalize_patches(&mut x, sigma);
     let clean = x.clone();
-    if !noise.is_empty() {
+    if !noise.is_empty() && scale != 0.0 {
         for (b, col) in x.as_mut_slice().chunks_exact_mut(n).enumerate() {
             let (x0, y0) = ((b % gx) * p, (b / gx) * p);
             for (i, v) in col.iter_mut().enumerate() {
-                *v += noise.get((y0 + i / p) * img.width + x0 + i % p).copied().unwrap_or(0.0);
+                *v += scale * noise.get((y0 + i / p) * img.width + x0 + i % p).copied().unwrap_or(0.0);
             }
         }
     }
@@ -237,7 +239,7 @@ mod tests {
             let mut rng = Pcg32::seed_from_u64(9);
             (0..64 * 64).map(|_| 0.3 * (rand::Rng::random::<f32>(&mut rng) * 2.0 - 1.0) * 3f32.sqrt()).collect()
         };
-        let r = reconstruct_noisy(t.sae(), &img, 8, t.sampler().sigma(), 64, &noise);
+        let r = reconstruct_noisy(t.sae(), &img, 8, t.sampler().sigma(), 64, &noise, 1.0);
         let plain = reconstruct_image(t.sae(), &img, 8, t.sampler().sigma(), 64);
         let (noise_in, noise_out) = noise_passed(&r, &plain);
         println!("noise: input {noise_in:.4}, reconstruction {noise_out:.4} (mean squared change)");

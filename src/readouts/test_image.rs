@@ -6,10 +6,7 @@
 //! a fixed field of standard normals, so moving the noise slider scales the same noise
 //! rather than drawing new noise each time.
 
-use rand::{Rng, SeedableRng};
-use rand_pcg::Pcg32;
-
-use crate::data::Image;
+use crate::data::{standard_normals, Image};
 
 /// Side of the pasted object in pixels.
 pub const OBJECT_SIZE: usize = 12;
@@ -18,6 +15,8 @@ pub const OBJECT_SIZE: usize = 12;
 const OBJECT_CONTRAST: f32 = 2.5;
 /// Painted strokes are this many standard deviations above the picture's mean: bright ink.
 const INK: f32 = 3.0;
+/// Where successive pasted objects go, as fractions of the picture's width and height.
+const PASTE_SPOTS: [(f32, f32); 4] = [(0.6, 0.3), (0.25, 0.65), (0.7, 0.75), (0.3, 0.2)];
 
 /// A crop of a training picture and the user's changes to it.
 #[derive(Clone, Debug)]
@@ -29,6 +28,8 @@ pub struct TestImage {
     noise_field: Vec<f32>,
     /// Noise σ in patch units (as the denoising setting).
     noise: f32,
+    /// Objects pasted so far (each goes to the next of [`PASTE_SPOTS`]).
+    pasted: usize,
     /// The picture's mean and standard deviation, which set the ink and the object's contrast.
     mean: f32,
     std: f32,
@@ -40,16 +41,9 @@ impl TestImage {
         let (w, h) = (crop.min(img.width), crop.min(img.height));
         let pixels = (0..h).flat_map(|y| img.pixels[y * img.width..y * img.width + w].iter().copied()).collect();
         let base = Image { width: w, height: h, pixels };
-        let mut rng = Pcg32::seed_from_u64(seed);
-        let noise_field = (0..w * h)
-            .map(|_| {
-                let u1: f32 = rng.random::<f32>().max(f32::MIN_POSITIVE);
-                let u2: f32 = rng.random();
-                (-2.0 * u1.ln()).sqrt() * (std::f32::consts::TAU * u2).cos()
-            })
-            .collect();
+        let noise_field = standard_normals(w * h, seed);
         let (mean, std) = (base.mean(), base.std().max(1e-3));
-        TestImage { edited: base.clone(), base, noise_field, noise: 0.0, mean, std }
+        TestImage { edited: base.clone(), base, noise_field, noise: 0.0, pasted: 0, mean, std }
     }
 
     /// The picture with paint and objects, without noise.
@@ -57,9 +51,9 @@ impl TestImage {
         &self.edited
     }
 
-    /// Per-pixel noise to add to the normalised patches: σ times the fixed field.
-    pub fn noise(&self) -> impl Iterator<Item = f32> + '_ {
-        self.noise_field.iter().map(move |z| z * self.noise)
+    /// The fixed standard normals, one per pixel; the noise added is σ times these.
+    pub fn noise_field(&self) -> &[f32] {
+        &self.noise_field
     }
 
     /// Noise σ in patch units.
@@ -123,6 +117,14 @@ impl TestImage {
         }
     }
 
+    /// Pastes the foreign object at the next of a few spread-out places.
+    pub fn paste_next_object(&mut self) {
+        let (fx, fy) = PASTE_SPOTS[self.pasted % PASTE_SPOTS.len()];
+        self.pasted += 1;
+        let (w, h) = (self.edited.width as f32, self.edited.height as f32);
+        self.paste_object((fx * w) as usize, (fy * h) as usize);
+    }
+
     /// Undoes all paint and objects and sets the noise back to 0.
     pub fn clear(&mut self) {
         self.edited = self.base.clone();
@@ -163,10 +165,11 @@ mod tests {
     #[test]
     fn noise_is_a_fixed_field_scaled_by_sigma() {
         let mut t = TestImage::new(&ramp(64, 64), 64, 3);
+        let noise = |t: &TestImage| t.noise_field().iter().map(|z| z * t.noise_sigma()).collect::<Vec<f32>>();
         t.set_noise(0.1);
-        let a: Vec<f32> = t.noise().collect();
+        let a = noise(&t);
         t.set_noise(0.2);
-        let b: Vec<f32> = t.noise().collect();
+        let b = noise(&t);
         assert!(a.iter().zip(&b).all(|(x, y)| (2.0 * x - y).abs() < 1e-6));
         let sd = (b.iter().map(|v| v * v).sum::<f32>() / b.len() as f32).sqrt();
         assert!((sd - 0.2).abs() < 0.02, "sd {sd}");

@@ -109,25 +109,33 @@ pub struct App {
     pub(crate) panels: Panels,
 }
 
-/// Training and held-out pictures for one choice of dataset and whitening.
+/// Training and held-out pictures for one choice of dataset and whitening. Shared, not
+/// copied, by a reset (and by the two roles, for the user's own pictures).
 #[derive(Clone)]
 struct Pictures {
-    /// Dataset, whitening and upload generation they were made for (regenerating a 512² image
-    /// and whitening it takes a moment: a reset must not redo it).
-    key: (Dataset, bool, u32),
-    train: Vec<Image>,
-    held_out: Vec<Image>,
+    /// What they were made for (see [`pictures_key`]).
+    key: PicturesKey,
+    train: Rc<[Image]>,
+    held_out: Rc<[Image]>,
+}
+
+/// Dataset, whitening and, for the user's pictures, which upload: regenerating a 512² image
+/// and whitening it takes a moment, so pictures with the same key are reused.
+type PicturesKey = (Dataset, bool, u32);
+
+fn pictures_key(p: &Params, own_generation: u32) -> PicturesKey {
+    (p.data, p.whiten, if p.data == Dataset::Own { own_generation } else { 0 })
 }
 
 /// The pictures for `p`: a built-in set from its seeds, or the user's (then the held-out
 /// patches come from the same pictures, as there is no second set).
 fn pictures_for(p: &Params, own: &[Image], generation: u32) -> Result<Pictures, String> {
-    let key = (p.data, p.whiten, if p.data == Dataset::Own { generation } else { 0 });
+    let key = pictures_key(p, generation);
     match (p.data.builtin(IMAGE_SEED, p.whiten), p.data.builtin(HELD_OUT_IMAGE_SEED, p.whiten)) {
-        (Some(train), Some(held_out)) => Ok(Pictures { key, train, held_out }),
+        (Some(train), Some(held_out)) => Ok(Pictures { key, train: train.into(), held_out: held_out.into() }),
         _ if own.is_empty() => Err("no pictures of your own are loaded (use “Use your own pictures…”)".into()),
         _ => {
-            let train = prepare(own, p.whiten);
+            let train: Rc<[Image]> = prepare(own, p.whiten).into();
             Ok(Pictures { key, held_out: train.clone(), train })
         }
     }
@@ -400,8 +408,7 @@ impl App {
 
     /// A trainer for `next` and the pictures it trains on (reused when they are the same).
     fn build(&self, next: &Params) -> Result<(Trainer, Pictures), JsValue> {
-        let generation = if next.data == Dataset::Own { self.own_generation } else { 0 };
-        let data = if self.data.key == (next.data, next.whiten, generation) {
+        let data = if self.data.key == pictures_key(next, self.own_generation) {
             self.data.clone()
         } else {
             pictures_for(next, &self.own, self.own_generation).map_err(js)?

@@ -142,24 +142,23 @@ pub fn wire(app: &Rc<RefCell<App>>, root: &Element) -> Result<(), JsValue> {
     let a = app.clone();
     let noise: HtmlInputElement = find(root, "#test-noise")?;
     let noise_out: HtmlElement = find(root, "#test-noise-out")?;
-    let slider = noise.clone();
+    let (slider, out) = (noise.clone(), noise_out.clone());
     listen(&noise, "input", move |_| {
         let v = slider.value_as_number();
-        noise_out.set_text_content(Some(&format!("{v:.2}")));
+        out.set_text_content(Some(&format!("{v:.2}")));
         let mut app = a.borrow_mut();
         app.panels.test.set_noise(v as f32);
         app.test_image_changed();
     })?;
     on("#paste-object", "click", |app, _| {
-        app.panels.paste_object();
+        app.panels.test.paste_next_object();
         app.test_image_changed();
     })?;
     let a = app.clone();
-    let (slider, out): (HtmlInputElement, HtmlElement) = (find(root, "#test-noise")?, find(root, "#test-noise-out")?);
     let clear: EventTarget = find(root, "#clear-test")?;
     listen(&clear, "click", move |_| {
-        slider.set_value("0");
-        out.set_text_content(Some("0"));
+        noise.set_value("0");
+        noise_out.set_text_content(Some("0"));
         let mut app = a.borrow_mut();
         app.panels.test.clear();
         app.test_image_changed();

@@ -50,10 +50,6 @@ pub struct Panels {
     test_score: HtmlElement,
     /// The whole-image panel's picture, with the user's paint, objects and noise.
     pub test: TestImage,
-    /// The noise added to the test picture, reused.
-    noise: Vec<f32>,
-    /// Objects pasted so far (each goes to a new place).
-    pasted: usize,
     /// Where the current paint stroke is, to join it to the next point.
     brush_at: Option<(f32, f32)>,
     tracker: CodeTracker,
@@ -84,8 +80,6 @@ impl Panels {
             verdict: find(root, "#verdict")?,
             test_score: find(root, "#test-score")?,
             test: TestImage::new(&trainer.sampler().images()[0], IMAGE_CROP, TEST_NOISE_SEED),
-            noise: Vec::new(),
-            pasted: 0,
             brush_at: None,
             tracker: CodeTracker::new(h),
             stats: CodeStats::default(),
@@ -174,22 +168,27 @@ impl Panels {
     pub fn draw_slow(&mut self, trainer: &Trainer) -> Result<(), JsValue> {
         let p = trainer.setup().patch;
         let sampler = trainer.sampler();
-        self.noise.clear();
-        if self.test.noise_sigma() > 0.0 {
-            self.noise.extend(self.test.noise());
-        }
-        let rec = reconstruct_noisy(trainer.sae(), self.test.image(), p, sampler.sigma(), IMAGE_CROP, &self.noise);
+        let (test, sigma) = (&self.test, sampler.sigma());
+        let rec = reconstruct_noisy(
+            trainer.sae(),
+            test.image(),
+            p,
+            sigma,
+            IMAGE_CROP,
+            test.noise_field(),
+            test.noise_sigma(),
+        );
         self.image.draw(&rec.original, &rec.recon, &rec.error, rec.width, rec.height)?;
-        let score = if self.test.noise_sigma() > 0.0 {
-            let clean = reconstruct_image(trainer.sae(), self.test.image(), p, sampler.sigma(), IMAGE_CROP);
+        let score = if test.noise_sigma() > 0.0 {
+            let clean = reconstruct_image(trainer.sae(), test.image(), p, sigma, IMAGE_CROP);
             let (noise_in, noise_out) = noise_passed(&rec, &clean);
             format!(
                 "Noise σ = {:.2} changes the input by {noise_in:.4} (mean square) and the reconstruction by \
                  {noise_out:.4}: {:.0} % of the noise gets through the code.",
-                self.test.noise_sigma(),
+                test.noise_sigma(),
                 100.0 * noise_out / noise_in.max(f32::MIN_POSITIVE)
             )
-        } else if self.test.edited() {
+        } else if test.edited() {
             "Painted and pasted blocks are unlike anything in training: they light up in the error map.".into()
         } else {
             String::new()
@@ -218,15 +217,6 @@ impl Panels {
         self.test.paint_line(from, at, BRUSH);
         self.brush_at = Some(at);
         true
-    }
-
-    /// Pastes the foreign object at the next of a few spread-out places.
-    pub fn paste_object(&mut self) {
-        let img = self.test.image();
-        let spots = [(0.6, 0.3), (0.25, 0.65), (0.7, 0.75), (0.3, 0.2)];
-        let (fx, fy) = spots[self.pasted % spots.len()];
-        self.pasted += 1;
-        self.test.paste_object((fx * img.width as f32) as usize, (fy * img.height as f32) as usize);
     }
 }
 
