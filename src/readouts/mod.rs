@@ -7,11 +7,13 @@
 //! - [`pca`]: principal components of a batch of patches, the non-sparse baseline.
 //! - [`image_recon`]: a whole image cut into patches, reconstructed, with a per-patch error map.
 //! - [`top_patches`]: for each hidden unit, the recent patches that excite it most.
+//! - [`bars`]: the same for the bars dataset: units that pick out a single bar.
 //! - [`verdict`]: "edges formed?" in a sentence, from [`crate::model::edges`].
 //! - [`csv`]: the loss history (and a held-out series) as CSV for download.
 //! - [`held_out`]: the cost on a fixed set of patches that training never updates on.
 //! - [`test_image`]: the whole-image panel's picture with paint, a pasted object and noise.
 
+pub mod bars;
 pub mod code_stats;
 pub mod csv;
 pub mod held_out;
@@ -21,6 +23,7 @@ pub mod test_image;
 pub mod top_patches;
 pub mod verdict;
 
+pub use bars::{bar_match, bar_verdict, BAR_MATCH_MIN};
 pub use code_stats::{firing_histogram, unit_status, CodeStats, CodeTracker, UnitStatus, ACTIVE_THRESHOLD};
 pub use csv::history_csv;
 pub use held_out::HeldOut;

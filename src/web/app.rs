@@ -327,7 +327,13 @@ impl App {
         self.diagram.draw(self.shown.as_slice(), hidden, recon, p)?;
         if readout_due {
             self.loss.draw(self.history.points())?;
-            let verdict = self.panels.draw(&self.trainer, self.params.rho as f32, self.shown.as_slice(), recon)?;
+            let verdict = self.panels.draw(
+                &self.trainer,
+                self.params.data,
+                self.params.rho as f32,
+                self.shown.as_slice(),
+                recon,
+            )?;
             if self.edges_at.is_none() && verdict.level == VerdictLevel::Formed {
                 self.edges_at = Some((self.trainer.steps(), self.trained_ms / 1000.0));
             }

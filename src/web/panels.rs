@@ -13,10 +13,11 @@ use super::view::{
     filters::FilterView, firing::FiringView, image_view::ImageView, pca_tiles::PcaView, recon_patch::ReconPatchView,
     rho_bars::RhoBarsView, unit_detail::UnitDetailView,
 };
-use crate::data::Image;
+use crate::data::{Dataset, Image};
 use crate::readouts::{
-    edge_verdict, firing_histogram, noise_passed, principal_components, reconstruct_image, reconstruct_noisy,
-    unit_status, CodeStats, CodeTracker, EdgeVerdict, HeldOut, TestImage, TopPatches, UnitStatus, VerdictLevel,
+    bar_verdict, edge_verdict, firing_histogram, noise_passed, principal_components, reconstruct_image,
+    reconstruct_noisy, unit_status, CodeStats, CodeTracker, EdgeVerdict, HeldOut, TestImage, TopPatches, UnitStatus,
+    VerdictLevel,
 };
 use crate::train::Trainer;
 
@@ -128,7 +129,16 @@ impl Panels {
     }
 
     /// Redraws the fast readouts and the verdict; returns the verdict.
-    pub fn draw(&mut self, trainer: &Trainer, rho: f32, shown: &[f32], recon: &[f32]) -> Result<EdgeVerdict, JsValue> {
+    /// The banner speaks of edges, or of bars when `data` is the bars dataset; the returned
+    /// verdict is always the edge one (the status line counts edge detectors).
+    pub fn draw(
+        &mut self,
+        trainer: &Trainer,
+        data: Dataset,
+        rho: f32,
+        shown: &[f32],
+        recon: &[f32],
+    ) -> Result<EdgeVerdict, JsValue> {
         let p = trainer.setup().patch;
         let sae = trainer.sae();
         self.tracker.stats_into(&mut self.stats);
@@ -154,13 +164,15 @@ impl Panels {
         self.filters_copy.draw(&sae.w1, p)?;
 
         let verdict = edge_verdict(&sae.w1, p);
-        let class = match verdict.level {
+        // on bars the edge indicator does not apply (a bar spans the patch): say what does
+        let banner = if data == Dataset::Bars { bar_verdict(&sae.w1, p) } else { verdict.clone() };
+        let class = match banner.level {
             VerdictLevel::None => "verdict none",
             VerdictLevel::Emerging => "verdict emerging",
             VerdictLevel::Formed => "verdict formed",
         };
         self.verdict.set_class_name(class);
-        self.verdict.set_text_content(Some(&verdict.text));
+        self.verdict.set_text_content(Some(&banner.text));
         Ok(verdict)
     }
 

@@ -137,7 +137,9 @@ try {
     return page.textContent("#verdict");
   };
   await check("bars give bar filters; white noise gives no edges", async () => {
-    await verdictAfter("#try-bars", 3000);
+    const bars = await verdictAfter("#try-bars", 3000);
+    console.log(`     bars: ${bars}`);
+    assert(/^Bars found: \d+ of 25 units/.test(bars), `the banner speaks of bars: ${bars}`);
     assert((await page.inputValue("#data")) === "bars", "bars chosen");
     assert(/Földiák/.test(await page.textContent("#data-desc")), "described");
     assert(await page.isDisabled("#whiten"), "whitening applies to photographs only");
