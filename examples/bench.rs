@@ -13,7 +13,7 @@ use nalgebra::DMatrix;
 use rand::SeedableRng;
 use rand_pcg::Pcg32;
 use sae_lab::data::{natural_images, PatchSampler};
-use sae_lab::model::{cost_and_grad, Grads, Hyper, Optimizer, OptimizerKind, Output, Sae, Workspace};
+use sae_lab::model::{cost_and_grad, Hyper, Optimizer, OptimizerKind, Output, Sae, Workspace};
 
 const REPEATS: usize = 5;
 const N: usize = 64;
@@ -28,12 +28,12 @@ fn main() {
         let mut x = DMatrix::zeros(N, batch);
         sampler.fill(&mut x);
         let mut sae: Sae<f32> = Sae::init(N, hidden, Output::Sigmoid, &mut Pcg32::seed_from_u64(1));
-        let mut opt = Optimizer::new(OptimizerKind::Adam, &sae);
+        let mut opt = Optimizer::new(OptimizerKind::Adam, sae.param_count());
         let mut ws = Workspace::new(N, hidden, batch);
-        let mut g = Grads::like(&sae);
+        let mut g = vec![0.0; sae.param_count()];
         let mut step = || {
             cost_and_grad(&sae, &x, &hyper, &mut ws, &mut g);
-            opt.step(&mut sae, &g, 1e-3);
+            opt.step(sae.theta_mut(), &g, 1e-3);
         };
         // warm up and size each repeat to ~0.5 s
         let t = Instant::now();

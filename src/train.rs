@@ -10,10 +10,12 @@ use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg32;
 
 use crate::data::{Image, PatchSampler};
-use crate::model::{
-    cost_and_grad, cost_and_grad_pair, evaluate, CostParts, Grads, Optimizer, OptimizerKind, Output, Sae, ValidHyper,
-    Workspace,
-};
+use crate::model::knob::defaults;
+use crate::model::registry::{self, ModelSpec, Shape};
+use crate::model::{Cost, Ctx, Model, Optimizer, OptimizerKind, Output, ValidHyper};
+
+/// The most models that train side by side on one stream.
+pub const MAX_LANES: usize = 4;
 
 /// What fixes the network's shape and the data stream; changing any of it means a new
 /// [`Trainer`].
@@ -27,9 +29,9 @@ pub struct Setup {
     pub batch: usize,
     /// Seed of the initial weights and the patch stream.
     pub seed: u64,
-    /// Output activation.
+    /// Output activation of the sparse autoencoder.
     pub output: Output,
-    /// Update rule.
+    /// Update rule of the sparse autoencoder (the other models name their own).
     pub optimizer: OptimizerKind,
 }
 
@@ -48,15 +50,19 @@ pub struct Diverged {
     pub step: u64,
     /// The learning rate in force.
     pub lr: f64,
+    /// The model that diverged (its name in the page).
+    pub model: &'static str,
 }
 
 impl std::fmt::Display for Diverged {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "Training diverged at step {} (the cost became NaN or infinite) with learning rate {}. \
+            "Training diverged at step {} (the cost of the {} became NaN or infinite) with learning rate {}. \
              Training is paused and the last finite weights are back; lower the learning rate and press play.",
-            self.step, self.lr
+            self.step,
+            self.model.to_lowercase(),
+            self.lr
         )
     }
 }
@@ -66,116 +72,205 @@ impl std::fmt::Display for Diverged {
 pub struct Slice {
     /// Steps run.
     pub steps: u32,
-    /// Cost terms averaged over those steps.
-    pub mean: CostParts,
+    /// Cost terms averaged over those steps, per lane (unused lanes stay 0).
+    pub mean: [Cost; MAX_LANES],
     /// Set when the slice stopped because training diverged.
     pub diverged: Option<Diverged>,
 }
 
-/// The network, its optimiser, the patch stream and every buffer a step needs.
+/// Which model a lane trains, with its own knob values (in its table's order).
+#[derive(Clone, Debug)]
+pub struct LaneConfig {
+    /// The model.
+    pub spec: &'static ModelSpec,
+    /// Its knobs, in the order of [`ModelSpec::knobs`].
+    pub knobs: Vec<f64>,
+}
+
+impl PartialEq for LaneConfig {
+    fn eq(&self, other: &Self) -> bool {
+        self.spec.key == other.spec.key && self.knobs == other.knobs
+    }
+}
+
+impl LaneConfig {
+    /// The model `spec` with its default knobs.
+    pub fn default_for(spec: &'static ModelSpec) -> Self {
+        LaneConfig { spec, knobs: defaults(spec.knobs) }
+    }
+
+    /// The learning rate this lane trains with: its own `lr` knob, or the page's for models
+    /// without one (the sparse autoencoder).
+    pub fn lr(&self, hyper: &ValidHyper) -> f64 {
+        self.spec.knobs.iter().position(|k| k.key == "lr").map_or(hyper.get().lr, |i| self.knobs[i])
+    }
+}
+
+/// One model on the shared stream: its weights, optimiser, gradient buffer, rollback copy and
+/// its own generator (for models that sample).
+struct Lane {
+    config: LaneConfig,
+    model: Box<dyn Model<f32>>,
+    opt: Optimizer<f32>,
+    grad: Vec<f32>,
+    /// θ at the start of the current slice, to roll back to on divergence.
+    snapshot: Vec<f32>,
+    rng: Pcg32,
+    last: Cost,
+}
+
+impl Lane {
+    fn new(config: LaneConfig, model: Box<dyn Model<f32>>, optimizer: OptimizerKind, seed: u64) -> Self {
+        let len = model.theta().len();
+        Lane {
+            opt: Optimizer::new(optimizer, len),
+            grad: vec![0.0; len],
+            snapshot: model.theta().to_vec(),
+            rng: Pcg32::seed_from_u64(seed),
+            last: Cost::default(),
+            config,
+            model,
+        }
+    }
+
+    fn optimizer_kind(&self, setup: &Setup) -> OptimizerKind {
+        if self.config.spec.key == registry::default_spec().key {
+            setup.optimizer
+        } else {
+            self.config.spec.optimizer
+        }
+    }
+}
+
+/// The models, their optimisers, the one patch stream they share and every buffer a step needs.
 pub struct Trainer {
     setup: Setup,
     hyper: ValidHyper,
-    sae: Sae<f32>,
-    opt: Optimizer<f32>,
+    lanes: Vec<Lane>,
     sampler: PatchSampler,
     batch: DMatrix<f32>,
-    ws: Workspace<f32>,
-    grads: Grads<f32>,
     steps: u64,
-    last: CostParts,
-    /// Weights at the start of the current slice, to roll back to on divergence.
-    snapshot: Sae<f32>,
     /// The corrupted copy of the batch a denoising autoencoder sees (hyper.noise > 0).
     noisy: DMatrix<f32>,
     noise_rng: Pcg32,
 }
 
 impl Trainer {
-    /// A fresh network on patches of `images`. Errors (in a sentence) when the images cannot
-    /// give p×p patches or the setup is empty.
+    /// A fresh sparse autoencoder on patches of `images`. Errors (in a sentence) when the
+    /// images cannot give p×p patches or the setup is empty.
     pub fn new(setup: Setup, hyper: ValidHyper, images: Vec<Image>) -> Result<Self, String> {
+        Trainer::with_lanes(setup, hyper, &[LaneConfig::default_for(registry::default_spec())], images)
+    }
+
+    /// Fresh models, one per lane, all trained on the same batches of `images`. Lane 0's
+    /// weights come from the seed exactly as a single model's do, so with one sparse
+    /// autoencoder lane a run is the same as it always was.
+    pub fn with_lanes(
+        setup: Setup,
+        hyper: ValidHyper,
+        lanes: &[LaneConfig],
+        images: Vec<Image>,
+    ) -> Result<Self, String> {
         if setup.hidden == 0 || setup.batch == 0 {
             return Err("the network needs at least one hidden unit and one patch per step".into());
         }
+        if lanes.is_empty() || lanes.len() > MAX_LANES {
+            return Err(format!("between 1 and {MAX_LANES} models can train side by side, not {}", lanes.len()));
+        }
         let n = setup.patch * setup.patch;
         // weights and patches get independent streams from the one seed
-        let mut rng = Pcg32::seed_from_u64(setup.seed);
-        let sae = Sae::init(n, setup.hidden, setup.output, &mut rng);
         let sampler = PatchSampler::new(images, setup.patch, setup.seed.wrapping_add(0x9E37_79B9))?;
+        let shape = Shape { inputs: n, hidden: setup.hidden, output: setup.output };
+        let lanes = lanes
+            .iter()
+            .enumerate()
+            .map(|(i, config)| {
+                let mut rng = Pcg32::seed_from_u64(lane_seed(setup.seed, i));
+                let model = (config.spec.build)(&shape, &config.knobs, &mut rng);
+                let mut lane = Lane::new(config.clone(), model, OptimizerKind::Adam, lane_seed(setup.seed, i) ^ 0xE75);
+                lane.opt = Optimizer::new(lane.optimizer_kind(&setup), lane.grad.len());
+                lane
+            })
+            .collect();
         Ok(Trainer {
-            snapshot: sae.clone(),
-            opt: Optimizer::new(setup.optimizer, &sae),
-            grads: Grads::like(&sae),
-            ws: Workspace::new(n, setup.hidden, setup.batch),
+            lanes,
             batch: DMatrix::zeros(n, setup.batch),
             noisy: DMatrix::zeros(n, setup.batch),
             noise_rng: Pcg32::seed_from_u64(setup.seed ^ 0x5EED_0F0A_015E),
-            sae,
             sampler,
             setup,
             hyper,
             steps: 0,
-            last: CostParts::default(),
         })
     }
 
-    /// One step: a fresh batch, the cost and its gradient, one update. On a non-finite cost
-    /// or gradient nothing is updated and `Err` says so.
-    pub fn step(&mut self) -> Result<CostParts, Diverged> {
+    /// One step: a fresh batch, then for every lane the cost and its gradient and one update.
+    /// On a non-finite cost or gradient in any lane that lane is not updated and `Err` says so.
+    pub fn step(&mut self) -> Result<Cost, Diverged> {
         self.sampler.fill(&mut self.batch);
         let noise = self.hyper.get().noise as f32;
-        let parts = if noise > 0.0 {
+        if noise > 0.0 {
             corrupt(&self.batch, noise, &mut self.noise_rng, &mut self.noisy);
-            cost_and_grad_pair(&self.sae, &self.noisy, &self.batch, &self.hyper, &mut self.ws, &mut self.grads)
-        } else {
-            cost_and_grad(&self.sae, &self.batch, &self.hyper, &mut self.ws, &mut self.grads)
-        };
-        if !parts.is_finite() || !self.grads.is_finite() {
-            return Err(Diverged { step: self.steps, lr: self.hyper.get().lr });
         }
-        self.opt.step(&mut self.sae, &self.grads, self.hyper.get().lr);
+        let input = if noise > 0.0 { &self.noisy } else { &self.batch };
+        for lane in &mut self.lanes {
+            let ctx = Ctx { hyper: &self.hyper, knobs: &lane.config.knobs };
+            let cost = lane.model.cost_and_grad(input, &self.batch, &ctx, &mut lane.rng, &mut lane.grad);
+            let lr = lane.config.lr(&self.hyper);
+            if !cost.is_finite() || !lane.grad.iter().all(|g| g.is_finite()) {
+                return Err(Diverged { step: self.steps, lr, model: lane.config.spec.name });
+            }
+            lane.opt.step(lane.model.theta_mut(), &lane.grad, lr);
+            lane.model.after_update(&ctx);
+            lane.last = cost;
+        }
         self.steps += 1;
-        self.last = parts;
-        Ok(parts)
+        Ok(self.lanes[0].last)
     }
 
     /// Runs steps until `budget_ms` has passed on `now` (at least one step, at most
-    /// `max_steps`). If training diverges, the weights return to their state at the start of
-    /// the slice, the optimiser starts afresh, and the slice reports it.
+    /// `max_steps`). If training diverges, every lane's weights return to their state at the
+    /// start of the slice, the optimisers start afresh, and the slice reports it.
     pub fn run_budgeted(&mut self, now: &mut dyn FnMut() -> f64, budget_ms: f64, max_steps: u32) -> Slice {
         let start = now();
-        self.snapshot.copy_params_from(&self.sae);
+        for lane in &mut self.lanes {
+            lane.snapshot.copy_from_slice(lane.model.theta());
+        }
         let steps_before = self.steps;
         let mut slice = Slice::default();
-        let mut sum = CostParts::default();
+        let mut sum = [Cost::default(); MAX_LANES];
         while slice.steps < max_steps {
-            let step = self.step();
             // the update itself can overflow to ∞ even when the gradient was finite
-            let diverged = match step {
+            let diverged = match self.step() {
                 Err(d) => Some(d),
-                Ok(_) if !self.sae.is_finite() => Some(Diverged { step: self.steps, lr: self.hyper.get().lr }),
-                Ok(p) => {
-                    sum.recon += p.recon;
-                    sum.decay += p.decay;
-                    sum.sparsity += p.sparsity;
-                    slice.steps += 1;
-                    None
-                }
+                Ok(_) => self.lanes.iter().find(|l| !l.model.is_finite()).map(|l| Diverged {
+                    step: self.steps,
+                    lr: l.config.lr(&self.hyper),
+                    model: l.config.spec.name,
+                }),
             };
             if let Some(d) = diverged {
-                self.sae.copy_params_from(&self.snapshot);
-                // Adam's moments are full of the exploding gradients: start them afresh
-                self.opt = Optimizer::new(self.setup.optimizer, &self.sae);
+                let setup = self.setup;
+                for lane in &mut self.lanes {
+                    lane.model.theta_mut().copy_from_slice(&lane.snapshot);
+                    // Adam's moments are full of the exploding gradients: start them afresh
+                    lane.opt = Optimizer::new(lane.optimizer_kind(&setup), lane.grad.len());
+                    let ctx = Ctx { hyper: &self.hyper, knobs: &lane.config.knobs };
+                    lane.model.after_update(&ctx);
+                }
                 self.steps = steps_before;
-                return Slice { steps: 0, mean: CostParts::default(), diverged: Some(d) };
+                return Slice { diverged: Some(d), ..Slice::default() };
+            }
+            slice.steps += 1;
+            for (s, lane) in sum.iter_mut().zip(&self.lanes) {
+                s.add(&lane.last);
             }
             if now() - start >= budget_ms {
                 break;
             }
         }
-        let k = slice.steps.max(1) as f64;
-        slice.mean = CostParts { recon: sum.recon / k, decay: sum.decay / k, sparsity: sum.sparsity / k };
+        let k = 1.0 / slice.steps.max(1) as f64;
+        slice.mean = sum.map(|s| s.scaled(k));
         slice
     }
 
@@ -184,39 +279,63 @@ impl Trainer {
         self.hyper = hyper;
     }
 
-    /// Continues from saved weights and step count (shape must match this trainer's setup).
-    /// The optimiser starts afresh: its moments are not saved.
-    pub fn restore(&mut self, sae: Sae<f32>, steps: u64) -> Result<(), String> {
-        let want = (self.setup.hidden, self.setup.patch * self.setup.patch);
-        if (sae.hidden(), sae.inputs()) != want || sae.output != self.setup.output {
+    /// Replaces lane `lane`'s own knob values (live: the next step uses them).
+    pub fn set_knobs(&mut self, lane: usize, knobs: &[f64]) {
+        if let Some(l) = self.lanes.get_mut(lane) {
+            l.config.knobs.clear();
+            l.config.knobs.extend_from_slice(knobs);
+        }
+    }
+
+    /// Continues lane 0 from saved weights and step count (same model and shape as this
+    /// trainer's). The optimiser starts afresh: its moments are not saved.
+    pub fn restore(&mut self, model: Box<dyn Model<f32>>, steps: u64) -> Result<(), String> {
+        let lane = &mut self.lanes[0];
+        if model.key() != lane.model.key() {
             return Err(format!(
-                "the saved network is {}→{} units but the settings ask for {}→{}",
-                sae.inputs(),
-                sae.hidden(),
-                want.1,
-                want.0
+                "the saved model is a {} but the settings ask for a {}",
+                model.key(),
+                lane.model.key()
             ));
         }
-        self.opt = Optimizer::new(self.setup.optimizer, &sae);
-        self.snapshot = sae.clone();
-        self.sae = sae;
+        if model.layout() != lane.model.layout() {
+            return Err(format!(
+                "the saved network is {}→{} units but the settings ask for {}→{}",
+                model.inputs(),
+                model.hidden(),
+                lane.model.inputs(),
+                lane.model.hidden()
+            ));
+        }
+        lane.snapshot.copy_from_slice(model.theta());
+        lane.model = model;
+        lane.opt = Optimizer::new(lane.optimizer_kind(&self.setup), lane.grad.len());
         self.steps = steps;
         Ok(())
     }
 
-    /// Switches the update rule between steps; weights are kept, Adam's moments start afresh.
+    /// Switches the sparse autoencoder's update rule between steps; weights are kept, Adam's
+    /// moments start afresh.
     pub fn set_optimizer(&mut self, kind: OptimizerKind) {
-        if kind != self.opt.kind() {
-            self.opt = Optimizer::new(kind, &self.sae);
+        if kind != self.setup.optimizer {
             self.setup.optimizer = kind;
+            let setup = self.setup;
+            for lane in &mut self.lanes {
+                let k = lane.optimizer_kind(&setup);
+                if k != lane.opt.kind() {
+                    lane.opt = Optimizer::new(k, lane.grad.len());
+                }
+            }
         }
     }
 
-    /// Cost terms on the next batch of the stream, without training on it (that batch is
-    /// used up, so calling this changes which patches later steps see).
-    pub fn evaluate_fresh(&mut self) -> CostParts {
+    /// Lane 0's cost terms on the next batch of the stream, without training on it (that
+    /// batch is used up, so calling this changes which patches later steps see).
+    pub fn evaluate_fresh(&mut self) -> Cost {
         self.sampler.fill(&mut self.batch);
-        evaluate(&self.sae, &self.batch, &self.hyper, &mut self.ws)
+        let lane = &mut self.lanes[0];
+        let ctx = Ctx { hyper: &self.hyper, knobs: &lane.config.knobs };
+        lane.model.evaluate(&self.batch, &self.batch, &ctx, &mut lane.rng)
     }
 
     /// Hyperparameters in force.
@@ -229,9 +348,36 @@ impl Trainer {
         &self.setup
     }
 
-    /// The network.
-    pub fn sae(&self) -> &Sae<f32> {
-        &self.sae
+    /// Number of lanes.
+    pub fn lanes(&self) -> usize {
+        self.lanes.len()
+    }
+
+    /// Lane `i`'s model (lane 0 is the one a single-model page shows).
+    pub fn model_at(&self, i: usize) -> &dyn Model<f32> {
+        self.lanes[i].model.as_ref()
+    }
+
+    /// Lane 0's model.
+    pub fn model(&self) -> &dyn Model<f32> {
+        self.model_at(0)
+    }
+
+    /// Lane `i`'s model and its knobs, as the context its methods take.
+    pub fn lane_config(&self, i: usize) -> &LaneConfig {
+        &self.lanes[i].config
+    }
+
+    /// The context lane `i`'s model is called with (the hyperparameters and its knobs).
+    pub fn ctx(&self, i: usize) -> Ctx<'_> {
+        Ctx { hyper: &self.hyper, knobs: &self.lanes[i].config.knobs }
+    }
+
+    /// Lane `i`'s model, mutable, for readouts that encode with its buffers, with the
+    /// context to call it with.
+    pub fn model_ctx_mut(&mut self, i: usize) -> (&mut dyn Model<f32>, Ctx<'_>) {
+        let lane = &mut self.lanes[i];
+        (lane.model.as_mut(), Ctx { hyper: &self.hyper, knobs: &lane.config.knobs })
     }
 
     /// Steps done.
@@ -239,15 +385,21 @@ impl Trainer {
         self.steps
     }
 
-    /// Cost terms of the latest step.
-    pub fn last_cost(&self) -> CostParts {
-        self.last
+    /// Cost terms of lane 0's latest step.
+    pub fn last_cost(&self) -> Cost {
+        self.lanes[0].last
     }
 
-    /// The latest batch and what the network made of it: (patches x n×m, hidden activations
-    /// a1 h×m, reconstructions x̂ n×m), all before that step's update. For the readouts.
+    /// The latest batch and what lane `i` made of it: (patches x n×m, codes h×m,
+    /// reconstructions x̂ n×m), all before that step's update. For the readouts.
+    pub fn last_batch_at(&self, i: usize) -> (&DMatrix<f32>, &DMatrix<f32>, &DMatrix<f32>) {
+        let m = &self.lanes[i].model;
+        (&self.batch, m.last_codes(), m.last_recon())
+    }
+
+    /// [`Trainer::last_batch_at`] for lane 0.
     pub fn last_batch(&self) -> (&DMatrix<f32>, &DMatrix<f32>, &DMatrix<f32>) {
-        (&self.batch, &self.ws.a1, &self.ws.a2)
+        self.last_batch_at(0)
     }
 
     /// The patch sampler (its images and normalisation), e.g. for whole-image views.
@@ -255,15 +407,20 @@ impl Trainer {
         &self.sampler
     }
 
-    /// Mean activation ρ̂ of each hidden unit over the latest batch.
-    pub fn rho_hat(&self) -> &[f32] {
-        self.ws.rho_hat.as_slice()
-    }
-
-    /// Mutable network, for tests that need to force a state (e.g. divergence).
+    /// Lane 0's model, mutable, for tests that need to force a state (e.g. divergence).
     #[doc(hidden)]
-    pub fn sae_mut(&mut self) -> &mut Sae<f32> {
-        &mut self.sae
+    pub fn model_mut(&mut self) -> &mut dyn Model<f32> {
+        self.lanes[0].model.as_mut()
+    }
+}
+
+/// The seed of lane `i`'s initial weights: lane 0 uses the run's seed itself (so a single
+/// model is initialised as it always was), later lanes are mixed away from it.
+fn lane_seed(seed: u64, i: usize) -> u64 {
+    if i == 0 {
+        seed
+    } else {
+        seed ^ (i as u64).wrapping_mul(0xA24B_AED4_963E_E407)
     }
 }
 

@@ -20,11 +20,13 @@ fn trained(hyper: Hyper, steps: u32) -> Trainer {
 
 #[test]
 fn a_pasted_object_has_the_largest_reconstruction_errors() {
-    let t = trained(Hyper::default(), 1500);
+    let mut t = trained(Hyper::default(), 1500);
     let mut test = TestImage::new(&t.sampler().images()[0], CROP, 1);
     // the 12×12 object covers tile (6, 4) wholly and its neighbours to the right and below in part
     test.paste_object(48, 32);
-    let r = reconstruct_image(t.sae(), test.image(), 8, t.sampler().sigma(), CROP);
+    let sigma = t.sampler().sigma();
+    let (model, ctx) = t.model_ctx_mut(0);
+    let r = reconstruct_image(model, &ctx, test.image(), 8, sigma, CROP);
     let (gx, gy) = r.grid(8);
     let tile = |b: usize| r.error[(b / gx) * 8 * r.width + (b % gx) * 8];
     let on_object = |b: usize| (6..8).contains(&(b % gx)) && (4..6).contains(&(b / gx));
@@ -37,12 +39,13 @@ fn a_pasted_object_has_the_largest_reconstruction_errors() {
 
 #[test]
 fn little_of_the_noise_gets_through_the_code() {
-    let t = trained(Hyper::default(), 1500);
+    let mut t = trained(Hyper::default(), 1500);
     let mut test = TestImage::new(&t.sampler().images()[0], CROP, 1);
     test.set_noise(0.3);
     let (p, sigma) = (8, t.sampler().sigma());
-    let noisy = reconstruct_noisy(t.sae(), test.image(), p, sigma, CROP, test.noise_field(), test.noise_sigma());
-    let clean = reconstruct_image(t.sae(), test.image(), p, sigma, CROP);
+    let (model, ctx) = t.model_ctx_mut(0);
+    let noisy = reconstruct_noisy(model, &ctx, test.image(), p, sigma, CROP, test.noise_field(), test.noise_sigma());
+    let clean = reconstruct_image(model, &ctx, test.image(), p, sigma, CROP);
     let (noise_in, noise_out) = noise_passed(&noisy, &clean);
     println!("noise: input {noise_in:.4}, reconstruction {noise_out:.4}");
     assert!(noise_out < 0.2 * noise_in, "{noise_out} of {noise_in} got through");

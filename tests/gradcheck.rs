@@ -5,8 +5,9 @@ use nalgebra::DMatrix;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg32;
 use sae_lab::model::gradcheck::{numerical_gradient, relative_difference};
+use sae_lab::model::sae::{B1, B2};
 use sae_lab::model::{
-    cost_and_grad, cost_and_grad_pair, evaluate, evaluate_pair, Grads, Hyper, Output, Penalty, Sae, Workspace,
+    cost_and_grad, cost_and_grad_pair, evaluate, evaluate_pair, Hyper, Output, Penalty, Sae, Workspace,
 };
 
 /// A 64-5-64 net with random biases too (zero biases would hide bias-gradient bugs) and 10
@@ -14,7 +15,10 @@ use sae_lab::model::{
 fn setup(output: Output, seed: u64) -> (Sae<f64>, DMatrix<f64>) {
     let mut rng = Pcg32::seed_from_u64(seed);
     let mut sae = Sae::init(64, 5, output, &mut rng);
-    sae.b1.iter_mut().chain(sae.b2.iter_mut()).for_each(|b| *b = rng.random_range(-0.5..0.5));
+    for block in [B1, B2] {
+        let range = sae.layout().range(block);
+        sae.theta_mut()[range].iter_mut().for_each(|b| *b = rng.random_range(-0.5..0.5));
+    }
     let x = DMatrix::from_fn(64, 10, |_, _| rng.random_range(0.1..0.9));
     (sae, x)
 }
@@ -23,10 +27,10 @@ fn check(hyper: Hyper, output: Output) -> f64 {
     let hyper = hyper.validate().unwrap();
     let (mut sae, x) = setup(output, 42);
     let mut ws = Workspace::new(64, 5, 10);
-    let mut g = Grads::like(&sae);
+    let mut g = vec![0.0; sae.param_count()];
     let parts = cost_and_grad(&sae, &x, &hyper, &mut ws, &mut g);
     assert!(parts.total() > 0.0);
-    let analytic: Vec<f64> = g.blocks().concat();
+    let analytic: Vec<f64> = g.clone();
 
     let mut theta = sae.to_flat();
     let numeric = numerical_gradient(&mut theta, 1e-4, |t| {
@@ -66,9 +70,9 @@ fn denoising_gradient_matches_numerical() {
     let mut rng = Pcg32::seed_from_u64(3);
     let noisy = x.map(|v| v + rng.random_range(-0.2..0.2));
     let mut ws = Workspace::new(64, 5, 10);
-    let mut g = Grads::like(&sae);
+    let mut g = vec![0.0; sae.param_count()];
     cost_and_grad_pair(&sae, &noisy, &x, &hyper, &mut ws, &mut g);
-    let analytic: Vec<f64> = g.blocks().concat();
+    let analytic: Vec<f64> = g.clone();
     let mut theta = sae.to_flat();
     let numeric = numerical_gradient(&mut theta, 1e-4, |t| {
         sae.set_flat(t).unwrap();
@@ -84,9 +88,9 @@ fn a_wrong_gradient_is_caught() {
     let hyper = Hyper::default().validate().unwrap();
     let (mut sae, x) = setup(Output::Sigmoid, 1);
     let mut ws = Workspace::new(64, 5, 10);
-    let mut g = Grads::like(&sae);
+    let mut g = vec![0.0; sae.param_count()];
     cost_and_grad(&sae, &x, &hyper, &mut ws, &mut g);
-    let mut analytic: Vec<f64> = g.blocks().concat();
+    let mut analytic: Vec<f64> = g.clone();
     analytic[3] += 1e-3;
     let mut theta = sae.to_flat();
     let numeric = numerical_gradient(&mut theta, 1e-4, |t| {

@@ -25,10 +25,10 @@ fn train(t: &mut Trainer, steps: u32) -> f64 {
 #[test]
 fn defaults_learn_localized_oriented_edges_and_lower_the_cost() {
     let mut t = trainer(Hyper::default(), 1);
-    let w0 = t.sae().w1.clone();
+    let w0 = t.model().filters();
     let start = t.evaluate_fresh().total();
     let end = train(&mut t, 3000);
-    let w = &t.sae().w1;
+    let w = &t.model().filters();
     let (loc0, loc) = (edges::mean_localization(&w0, 8), edges::mean_localization(w, 8));
     let (share0, share) = (edges::edge_share(&w0, 8), edges::edge_share(w, 8));
     println!("cost {start:.3} → {end:.3}; localization {loc0:.3} → {loc:.3}; edge share {share0} → {share}");
@@ -37,7 +37,7 @@ fn defaults_learn_localized_oriented_edges_and_lower_the_cost() {
     assert_eq!(share0, 0.0, "random initial weights are not edge detectors");
     assert!(share >= 0.3, "at least 30% of units are edge detectors after 3000 steps, got {share}");
     // the sparsity target is met on average
-    let mean_rho_hat = t.rho_hat().iter().sum::<f32>() / t.rho_hat().len() as f32;
+    let mean_rho_hat = t.last_batch().1.mean();
     assert!((mean_rho_hat - 0.01).abs() < 0.005, "mean ρ̂ = {mean_rho_hat}");
 }
 
@@ -45,7 +45,7 @@ fn defaults_learn_localized_oriented_edges_and_lower_the_cost() {
 fn without_sparsity_no_edges_form() {
     let mut t = trainer(Hyper { beta: 0.0, ..Hyper::default() }, 1);
     train(&mut t, 2000);
-    let share = edges::edge_share(&t.sae().w1, 8);
+    let share = edges::edge_share(&t.model().filters(), 8);
     assert!(share < 0.1, "β = 0 gives dense, non-local filters; edge share {share}");
 }
 
@@ -56,8 +56,8 @@ fn same_seed_same_run_different_seed_different_run() {
     train(&mut a, 50);
     train(&mut b, 50);
     train(&mut c, 50);
-    assert_eq!(a.sae(), b.sae());
-    assert_ne!(a.sae(), c.sae());
+    assert_eq!(a.model().theta(), b.model().theta());
+    assert_ne!(a.model().theta(), c.model().theta());
     assert_eq!(a.steps(), 50);
 }
 
@@ -65,15 +65,15 @@ fn same_seed_same_run_different_seed_different_run() {
 fn hyperparameters_change_between_steps_without_a_reset() {
     let mut t = trainer(Hyper::default(), 2);
     train(&mut t, 20);
-    let before = t.sae().clone();
+    let before = t.model().theta().to_vec();
     let dense = Hyper { rho: 0.3, beta: 5.0, lr: 0.005, ..Hyper::default() }.validate().unwrap();
     t.set_hyper(dense);
     assert_eq!(t.hyper(), &dense);
-    assert_eq!(t.sae(), &before, "changing ρ/β/lr keeps the weights");
+    assert_eq!(t.model().theta(), before, "changing ρ/β/lr keeps the weights");
     assert_eq!(t.steps(), 20);
     // with ρ = 0.3 the units' mean activation rises towards it
     train(&mut t, 300);
-    let mean = t.rho_hat().iter().sum::<f32>() / t.rho_hat().len() as f32;
+    let mean = t.last_batch().1.mean();
     assert!(mean > 0.1, "ρ̂ moved towards the new ρ = 0.3: {mean}");
 }
 
@@ -88,7 +88,7 @@ fn budgeted_slices_respect_budget_and_step_cap() {
     };
     let s = t.run_budgeted(&mut now, 5.0, 1000);
     assert_eq!(s.steps, 5, "one reading at the start, one per step; stops once 5 ms have passed");
-    assert!(s.mean.total() > 0.0 && s.diverged.is_none());
+    assert!(s.mean[0].total() > 0.0 && s.diverged.is_none());
     let s = t.run_budgeted(&mut now, 1e9, 7);
     assert_eq!(s.steps, 7, "never more than max_steps");
     let s = t.run_budgeted(&mut now, 0.0, 100);
@@ -101,27 +101,27 @@ fn divergence_restores_the_last_finite_weights() {
     let mut t = trainer(Hyper { lr: 1.0, ..Hyper::default() }, 4);
     let mut now = || 0.0;
     t.run_budgeted(&mut now, 1.0, 10);
-    let good = t.sae().clone();
+    let good = t.model().theta().to_vec();
     let steps = t.steps();
     // poison one weight: the next step's cost is NaN
-    t.sae_mut().w1[(0, 0)] = f32::NAN;
-    let poisoned = t.sae().clone();
+    t.model_mut().theta_mut()[0] = f32::NAN;
+    let poisoned = t.model().theta().to_vec();
     let s = t.run_budgeted(&mut now, 1.0, 10);
     let d = s.diverged.expect("a NaN weight is reported as divergence");
     assert_eq!(s.steps, 0);
     assert!(d.to_string().contains("lower the learning rate"), "{d}");
     // the slice restored what it started from (the poisoned state is the slice's start)
     assert_eq!(t.steps(), steps);
-    assert!(t.sae().w1[(0, 0)].is_nan() && t.sae().w1[(0, 1)] == poisoned.w1[(0, 1)]);
+    assert!(t.model().theta()[0].is_nan() && t.model().theta()[1..] == poisoned[1..]);
     // a huge learning rate with SGD blows up to ∞/NaN: weights come back finite
     let setup = Setup { optimizer: sae_lab::model::OptimizerKind::Sgd, ..Setup::default() };
     let huge: ValidHyper = Hyper { lr: 1e30, ..Hyper::default() }.validate().unwrap();
     let mut t = Trainer::new(setup, huge, natural_images(1)).unwrap();
-    let init = t.sae().clone();
+    let init = t.model().theta().to_vec();
     let s = t.run_budgeted(&mut now, 1.0, 50);
     assert!(s.diverged.is_some(), "lr 1e30 diverges");
-    assert_eq!(t.sae(), &init, "the weights from before the slice are back");
-    assert!(good.is_finite());
+    assert_eq!(t.model().theta(), init, "the weights from before the slice are back");
+    assert!(good.iter().all(|v| v.is_finite()));
 }
 
 #[test]
@@ -129,13 +129,13 @@ fn restore_continues_from_saved_weights_exactly() {
     let mut a = trainer(Hyper::default(), 8);
     train(&mut a, 30);
     let mut b = trainer(Hyper::default(), 8);
-    b.restore(a.sae().clone(), a.steps()).unwrap();
-    assert_eq!(b.sae(), a.sae());
+    b.restore(a.model().boxed_clone(), a.steps()).unwrap();
+    assert_eq!(b.model().theta(), a.model().theta());
     assert_eq!(b.steps(), 30);
     let wrong =
         Trainer::new(Setup { hidden: 10, ..Setup::default() }, Hyper::default().validate().unwrap(), natural_images(1))
             .unwrap();
-    let err = b.restore(wrong.sae().clone(), 5).unwrap_err();
+    let err = b.restore(wrong.model().boxed_clone(), 5).unwrap_err();
     assert!(err.contains("64→10"), "{err}");
-    assert_eq!(b.sae(), a.sae(), "a failed restore keeps the model");
+    assert_eq!(b.model().theta(), a.model().theta(), "a failed restore keeps the model");
 }

@@ -93,10 +93,10 @@ fn try_this_buttons_change_the_run() {
     let beta: HtmlInputElement = dom::find(&root, "#beta").unwrap();
     assert_eq!(beta.value_as_number(), 0.0, "the slider follows");
     click("#try-hidden100");
-    assert_eq!(app.borrow().trainer().sae().hidden(), 100);
+    assert_eq!(app.borrow().trainer().model().hidden(), 100);
     frames(&app, 2);
     click("#try-defaults");
-    assert_eq!(app.borrow().trainer().sae().hidden(), 25);
+    assert_eq!(app.borrow().trainer().model().hidden(), 25);
     assert_eq!(app.borrow().trainer().hyper().get().beta, 3.0);
 }
 
@@ -107,7 +107,7 @@ fn rho_and_beta_sliders_act_on_the_running_trainer_without_reset() {
     app.borrow_mut().set_running(true);
     frames(&app, 3);
     let steps = app.borrow().trainer().steps();
-    let w1 = app.borrow().trainer().sae().w1.clone();
+    let w1 = app.borrow().trainer().model().theta().to_vec();
 
     let rho: HtmlInputElement = dom::find(&root, "#rho").unwrap();
     rho.set_value_as_number(rho_to_slider(0.1));
@@ -121,7 +121,7 @@ fn rho_and_beta_sliders_act_on_the_running_trainer_without_reset() {
     assert!((h.rho - 0.1).abs() < 0.002, "trainer ρ = {}", h.rho);
     assert_eq!(h.beta, 0.5);
     assert_eq!(app_ref.trainer().steps(), steps, "no reset");
-    assert_eq!(app_ref.trainer().sae().w1, w1, "weights kept");
+    assert_eq!(app_ref.trainer().model().theta(), &w1[..], "weights kept");
     let out: Element = dom::find(&root, "#rho-out").unwrap();
     assert_eq!(out.text_content().unwrap(), "0.1", "the readout shows the new value");
     assert!(rho.get_attribute("aria-valuetext").unwrap().contains("0.1"));
@@ -154,7 +154,7 @@ fn a_shape_change_asks_first_and_keeps_later_live_changes() {
     let hidden: HtmlInputElement = dom::find(&root, "#hidden").unwrap();
     hidden.set_value("40");
     hidden.dispatch_event(&Event::new("change").unwrap()).unwrap();
-    assert_eq!(app.borrow().trainer().sae().hidden(), 25, "nothing restarts before the answer");
+    assert_eq!(app.borrow().trainer().model().hidden(), 25, "nothing restarts before the answer");
     let msg: Element = dom::find(&root, "#message").unwrap();
     assert!(msg.text_content().unwrap().contains("restarts"), "the page asks");
     // a live change while the question is open is kept by the restart
@@ -164,7 +164,7 @@ fn a_shape_change_asks_first_and_keeps_later_live_changes() {
     assert_eq!(hidden.value(), "40", "the asked-for shape stays in its field");
     dom::find::<web_sys::HtmlElement>(&root, "#confirm-restart").unwrap().click();
     let a = app.borrow();
-    assert_eq!(a.trainer().sae().hidden(), 40);
+    assert_eq!(a.trainer().model().hidden(), 40);
     assert!((a.params().rho - 0.05).abs() < 0.002, "ρ from after the question: {}", a.params().rho);
     assert_eq!(a.trainer().steps(), 0);
 }

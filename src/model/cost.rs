@@ -12,12 +12,13 @@
 //! Every product is one GEMM into a preallocated matrix; transposes cost nothing (see
 //! [`super::gemm`]).
 
-use nalgebra::{DMatrix, DVector};
+use nalgebra::DMatrix;
 
 use super::gemm::{gemm, Op};
 use super::hyper::{Output, Penalty, ValidHyper};
+use super::sae::{B1, B2, W1, W2};
 use super::sparsity::{kl, kl_grad};
-use super::workspace::{Grads, Workspace};
+use super::workspace::Workspace;
 use super::{c, Real, Sae};
 
 /// The cost's terms, reported separately for the curves (always in f64).
@@ -63,11 +64,11 @@ pub fn evaluate_pair<T: Real>(
     sae.forward(input, ws);
 
     let recon = sum_sq_diff(ws.a2.as_slice(), target.as_slice()) / (m + m);
-    let decay = c::<T>(h.lambda / 2.0) * (sq_norm(sae.w1.as_slice()) + sq_norm(sae.w2.as_slice()));
+    let decay = c::<T>(h.lambda / 2.0) * (sq_norm(sae.block(W1)) + sq_norm(sae.block(W2)));
 
     // ρ̂ = row means of A1, summed column by column (contiguous, so it vectorises; a row
     // walk of the column-major matrix would stride through memory)
-    row_sums(&ws.a1, &mut ws.rho_hat);
+    row_sums(&ws.a1, ws.rho_hat.as_mut_slice());
     ws.rho_hat /= m;
     let sparsity = match h.penalty {
         Penalty::Kl => {
@@ -89,13 +90,14 @@ pub fn evaluate_pair<T: Real>(
     CostParts { recon: to_f64(recon), decay: to_f64(decay), sparsity: to_f64(sparsity) }
 }
 
-/// Cost terms and their gradient for one batch (n×m, one patch per column) into `g`.
+/// Cost terms and their gradient for one batch (n×m, one patch per column) into `g`, a
+/// flat vector with θ's layout ([`Sae::layout`]).
 pub fn cost_and_grad<T: Real>(
     sae: &Sae<T>,
     x: &DMatrix<T>,
     hyper: &ValidHyper,
     ws: &mut Workspace<T>,
-    g: &mut Grads<T>,
+    g: &mut [T],
 ) -> CostParts {
     cost_and_grad_pair(sae, x, x, hyper, ws, g)
 }
@@ -107,7 +109,7 @@ pub fn cost_and_grad_pair<T: Real>(
     target: &DMatrix<T>,
     hyper: &ValidHyper,
     ws: &mut Workspace<T>,
-    g: &mut Grads<T>,
+    g: &mut [T],
 ) -> CostParts {
     let parts = evaluate_pair(sae, input, target, hyper, ws);
     backward(sae, input, target, hyper, ws, g);
@@ -122,8 +124,9 @@ fn backward<T: Real>(
     target: &DMatrix<T>,
     hyper: &ValidHyper,
     ws: &mut Workspace<T>,
-    g: &mut Grads<T>,
+    g: &mut [T],
 ) {
+    let layout = sae.layout();
     let lambda = c::<T>(hyper.get().lambda);
     let inv_m = T::one() / c::<T>(target.ncols() as f64);
 
@@ -134,24 +137,25 @@ fn backward<T: Real>(
         Output::Sigmoid => pairs.for_each(|((d, &o), &i)| *d = (o - i) * inv_m * o * (T::one() - o)),
         Output::Linear => pairs.for_each(|((d, &o), &i)| *d = (o - i) * inv_m),
     }
-    g.w2.copy_from(&sae.w2);
-    gemm(T::one(), &ws.d2, Op::N, &ws.a1, Op::T, lambda, &mut g.w2);
-    row_sums(&ws.d2, &mut g.b2);
+    g[layout.range(W2)].copy_from_slice(sae.block(W2));
+    gemm(T::one(), &ws.d2, Op::N, &ws.a1, Op::T, lambda, &mut layout.view_mut(g, W2));
+    row_sums(&ws.d2, &mut g[layout.range(B2)]);
 
     // D1 = (W2ᵀ·D2 + s/m) ⊙ A1(1 − A1)
-    gemm(T::one(), &sae.w2, Op::T, &ws.d2, Op::N, T::zero(), &mut ws.d1);
+    gemm(T::one(), &sae.w2(), Op::T, &ws.d2, Op::N, T::zero(), &mut ws.d1);
     let hidden = ws.d1.nrows();
     for (dcol, acol) in ws.d1.as_mut_slice().chunks_exact_mut(hidden).zip(ws.a1.as_slice().chunks_exact(hidden)) {
         for ((d, &a), &s) in dcol.iter_mut().zip(acol).zip(ws.sparse_grad.iter()) {
             *d = (*d + s * inv_m) * a * (T::one() - a);
         }
     }
-    g.w1.copy_from(&sae.w1);
-    gemm(T::one(), &ws.d1, Op::N, input, Op::T, lambda, &mut g.w1);
-    row_sums(&ws.d1, &mut g.b1);
+    g[layout.range(W1)].copy_from_slice(sae.block(W1));
+    gemm(T::one(), &ws.d1, Op::N, input, Op::T, lambda, &mut layout.view_mut(g, W1));
+    row_sums(&ws.d1, &mut g[layout.range(B1)]);
 }
 
-fn row_sums<T: Real>(m: &DMatrix<T>, out: &mut DVector<T>) {
+/// out_i = Σ_j m_ij, summed column by column (contiguous, so it vectorises).
+pub fn row_sums<T: Real>(m: &DMatrix<T>, out: &mut [T]) {
     out.fill(T::zero());
     let rows = m.nrows();
     for col in m.as_slice().chunks_exact(rows) {
@@ -166,12 +170,13 @@ fn row_sums<T: Real>(m: &DMatrix<T>, out: &mut DVector<T>) {
 /// neither vectorise nor pipeline it.
 const LANES: usize = 8;
 
-fn sq_norm<T: Real>(v: &[T]) -> T {
+/// Σ v², in independent partial sums (see [`LANES`]).
+pub fn sq_norm<T: Real>(v: &[T]) -> T {
     lane_sum(v, v, |x, _| x * x)
 }
 
 /// Σ (a − b)² over two slices of the same length.
-fn sum_sq_diff<T: Real>(a: &[T], b: &[T]) -> T {
+pub fn sum_sq_diff<T: Real>(a: &[T], b: &[T]) -> T {
     lane_sum(a, b, |x, y| (x - y) * (x - y))
 }
 
@@ -189,7 +194,8 @@ fn lane_sum<T: Real>(a: &[T], b: &[T], f: impl Fn(T, T) -> T) -> T {
     acc.iter().fold(tail, |s, &v| s + v)
 }
 
-fn to_f64<T: Real>(v: T) -> f64 {
+/// A model number as f64 (NaN if it has no f64 value).
+pub fn to_f64<T: Real>(v: T) -> f64 {
     nalgebra::try_convert::<T, f64>(v).unwrap_or(f64::NAN)
 }
 

@@ -6,7 +6,7 @@
 //! dimension exceeds 5; below that its fallback mis-indexes strided views (nalgebra 0.35), and
 //! the 64-5-64 gradient-check net is exactly that case.
 
-use nalgebra::DMatrix;
+use nalgebra::{Dyn, Matrix, RawStorage, RawStorageMut};
 
 use super::Real;
 
@@ -19,22 +19,33 @@ pub enum Op {
     T,
 }
 
-/// Shape and strides of op(M) for column-major M.
-fn layout<T>(m: &DMatrix<T>, op: Op) -> (usize, usize, isize, isize) {
+/// A dynamically sized matrix or view (a `DMatrix`, or a block of a model's θ).
+type Mat<T, S> = Matrix<T, Dyn, Dyn, S>;
+
+/// Shape and strides of op(M), from M's own strides.
+fn layout<T, S: RawStorage<T, Dyn, Dyn>>(m: &Mat<T, S>, op: Op) -> (usize, usize, isize, isize) {
     let (r, c) = m.shape();
+    let (rs, cs) = m.strides();
+    let (rs, cs) = (rs as isize, cs as isize);
     match op {
-        Op::N => (r, c, 1, r as isize),
-        Op::T => (c, r, r as isize, 1),
+        Op::N => (r, c, rs, cs),
+        Op::T => (c, r, cs, rs),
     }
 }
 
 /// C ← α·op(A)·op(B) + β·C. Panics if the shapes do not agree (a programming error).
-pub fn gemm<T: Real>(alpha: T, a: &DMatrix<T>, op_a: Op, b: &DMatrix<T>, op_b: Op, beta: T, c: &mut DMatrix<T>) {
+pub fn gemm<T, SA, SB, SC>(alpha: T, a: &Mat<T, SA>, op_a: Op, b: &Mat<T, SB>, op_b: Op, beta: T, c: &mut Mat<T, SC>)
+where
+    T: Real,
+    SA: RawStorage<T, Dyn, Dyn>,
+    SB: RawStorage<T, Dyn, Dyn>,
+    SC: RawStorageMut<T, Dyn, Dyn>,
+{
     let (m, k, rsa, csa) = layout(a, op_a);
     let (k2, n, rsb, csb) = layout(b, op_b);
     assert!(k == k2 && c.shape() == (m, n), "gemm: {m}×{k} · {k2}×{n} into {:?}", c.shape());
-    let rsc = 1;
-    let csc = m as isize;
+    let (rsc, csc) = c.strides();
+    let (rsc, csc) = (rsc as isize, csc as isize);
     // SAFETY: the pointers come from live matrices whose shapes were just checked against
     // the dimensions and strides passed; C does not alias A or B (&mut borrow).
     unsafe { T::raw_gemm(m, k, n, alpha, a.as_ptr(), rsa, csa, b.as_ptr(), rsb, csb, beta, c.as_mut_ptr(), rsc, csc) }
@@ -43,6 +54,7 @@ pub fn gemm<T: Real>(alpha: T, a: &DMatrix<T>, op_a: Op, b: &DMatrix<T>, op_b: O
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nalgebra::DMatrix;
 
     #[test]
     fn all_transpose_combinations_match_nalgebra() {

@@ -50,10 +50,16 @@ pub struct Hyper {
     pub noise: f64,
 }
 
-impl Default for Hyper {
+impl Hyper {
     /// UFLDL's experiment (ρ = 0.01, β = 3, λ = 1e-4) with Adam's learning rate 1e-2.
+    pub const DEFAULT: Hyper =
+        Hyper { rho: 0.01, beta: 3.0, l1: 0.1, penalty: Penalty::Kl, lambda: 1e-4, lr: 1e-2, noise: 0.0 };
+}
+
+impl Default for Hyper {
+    /// [`Hyper::DEFAULT`].
     fn default() -> Self {
-        Hyper { rho: 0.01, beta: 3.0, l1: 0.1, penalty: Penalty::Kl, lambda: 1e-4, lr: 1e-2, noise: 0.0 }
+        Hyper::DEFAULT
     }
 }
 
@@ -85,6 +91,9 @@ impl std::error::Error for HyperError {}
 pub struct ValidHyper(Hyper);
 
 impl ValidHyper {
+    /// The defaults, which are valid (a test checks it).
+    pub const DEFAULT: ValidHyper = ValidHyper(Hyper::DEFAULT);
+
     /// The validated values.
     pub fn get(&self) -> &Hyper {
         &self.0
@@ -116,6 +125,7 @@ mod tests {
     #[test]
     fn defaults_are_ufldl_and_valid() {
         let h = Hyper::default().validate().unwrap();
+        assert_eq!(h, ValidHyper::DEFAULT);
         assert_eq!((h.get().rho, h.get().beta, h.get().lambda), (0.01, 3.0, 1e-4));
     }
 

@@ -11,23 +11,37 @@
 //! - [`optim`]: Adam and SGD.
 //! - [`gradcheck`]: numerical gradients for the tests.
 //! - [`edges`]: does a filter look like a localized, oriented edge detector?
+//!
+//! The family seam:
+//! - [`family`]: the [`Model`] trait over a flat θ with named blocks, its [`Cost`] and
+//!   [`CodeKind`].
+//! - [`knob`]: a model's own knob, declared once in its file.
+//! - [`registry`]: every model, one line each.
+//! - [`sparse_ae`]: the sparse autoencoder as a [`Model`].
 
 pub mod activation;
 pub mod cost;
 pub mod edges;
+pub mod family;
 pub mod gemm;
 pub mod gradcheck;
 pub mod hyper;
+pub mod knob;
 pub mod optim;
+pub mod registry;
 pub mod sae;
+pub mod sparse_ae;
 pub mod sparsity;
 pub mod workspace;
 
 pub use cost::{cost_and_grad, cost_and_grad_pair, evaluate, evaluate_pair, CostParts};
+pub use family::{CodeKind, Cost, Ctx, Layout, Model};
 pub use hyper::{Hyper, HyperError, OptimizerKind, Output, Penalty, ValidHyper};
+pub use knob::{Knob, KnobKind};
 pub use optim::Optimizer;
+pub use registry::{ModelSpec, Shape, MODELS};
 pub use sae::Sae;
-pub use workspace::{Grads, Workspace};
+pub use workspace::Workspace;
 
 /// The number type the model is generic over: f32 in the page, f64 in the gradient check.
 pub trait Real: nalgebra::RealField + Copy {

@@ -1,68 +1,127 @@
 //! The autoencoder n → h → n: a1 = σ(W1·x + b1), x̂ = f(W2·a1 + b2) with f = σ or identity.
 //! A batch holds one patch per column, so a whole mini-batch is two matrix products.
 
-use nalgebra::{DMatrix, DVector};
+use nalgebra::{DMatrix, DMatrixView, DVector};
 use rand::Rng;
 
+use super::family::Layout;
 use super::gemm::{gemm, Op};
 use super::hyper::Output;
 use super::workspace::Workspace;
 use super::{c, Real};
 
-/// Weights and biases of the network.
+/// Block indices of θ, in [`Sae::layout`] order (the saved file's v1 order too).
+pub const W1: usize = 0;
+/// See [`W1`].
+pub const B1: usize = 1;
+/// See [`W1`].
+pub const W2: usize = 2;
+/// See [`W1`].
+pub const B2: usize = 3;
+
+/// Weights and biases of the network, as one flat θ = (W1, b1, W2, b2), each column-major.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sae<T: Real> {
-    /// Encoder weights, h×n: row j is hidden unit j's filter.
-    pub w1: DMatrix<T>,
-    /// Encoder biases, h.
-    pub b1: DVector<T>,
-    /// Decoder weights, n×h: column j is unit j's contribution to the reconstruction.
-    pub w2: DMatrix<T>,
-    /// Decoder biases, n.
-    pub b2: DVector<T>,
+    layout: Layout,
+    theta: Vec<T>,
     /// Output activation.
     pub output: Output,
 }
 
+/// θ's blocks for n inputs and h hidden units: W1 h×n (row j is unit j's filter), b1 h,
+/// W2 n×h (column j is unit j's contribution to the reconstruction), b2 n.
+pub fn layout(inputs: usize, hidden: usize) -> Layout {
+    Layout::new(&[("w1", hidden, inputs), ("b1", hidden, 1), ("w2", inputs, hidden), ("b2", inputs, 1)])
+}
+
 impl<T: Real> Sae<T> {
     /// UFLDL initialisation: W ~ U(±r) with r = √(6/(n+h+1)), biases 0, so units start
-    /// near σ(0) = 0.5 and the gradient is well scaled.
+    /// near σ(0) = 0.5 and the gradient is well scaled. W1 is drawn before W2, each in
+    /// column-major order.
     pub fn init(inputs: usize, hidden: usize, output: Output, rng: &mut impl Rng) -> Self {
         let r = (6.0 / (inputs + hidden + 1) as f64).sqrt();
-        let mut draw = |_, _| c::<T>(rng.random_range(-r..r));
-        let w1 = DMatrix::from_fn(hidden, inputs, &mut draw);
-        let w2 = DMatrix::from_fn(inputs, hidden, &mut draw);
-        Sae { w1, b1: DVector::zeros(hidden), w2, b2: DVector::zeros(inputs), output }
+        let mut s = Sae::zeros(inputs, hidden, output);
+        for block in [W1, W2] {
+            let range = s.layout.range(block);
+            for v in &mut s.theta[range] {
+                *v = c::<T>(rng.random_range(-r..r));
+            }
+        }
+        s
+    }
+
+    /// A network with every parameter 0.
+    pub fn zeros(inputs: usize, hidden: usize, output: Output) -> Self {
+        let layout = layout(inputs, hidden);
+        Sae { theta: vec![T::zero(); layout.len()], layout, output }
+    }
+
+    /// A network from its four blocks (W1 h×n, b1, W2 n×h, b2).
+    pub fn from_parts(w1: &DMatrix<T>, b1: &DVector<T>, w2: &DMatrix<T>, b2: &DVector<T>, output: Output) -> Self {
+        let mut s = Sae::zeros(w1.ncols(), w1.nrows(), output);
+        s.set_flat(&[w1.as_slice(), b1.as_slice(), w2.as_slice(), b2.as_slice()].concat())
+            .expect("the four blocks have the shapes of an n→h→n network");
+        s
+    }
+
+    /// The blocks of θ.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// Encoder weights W1, h×n.
+    pub fn w1(&self) -> DMatrixView<'_, T> {
+        self.layout.view(&self.theta, W1)
+    }
+
+    /// Encoder biases b1.
+    pub fn b1(&self) -> DMatrixView<'_, T> {
+        self.layout.view(&self.theta, B1)
+    }
+
+    /// Decoder weights W2, n×h.
+    pub fn w2(&self) -> DMatrixView<'_, T> {
+        self.layout.view(&self.theta, W2)
+    }
+
+    /// Decoder biases b2.
+    pub fn b2(&self) -> DMatrixView<'_, T> {
+        self.layout.view(&self.theta, B2)
+    }
+
+    /// One block of θ as a slice.
+    pub fn block(&self, i: usize) -> &[T] {
+        &self.theta[self.layout.range(i)]
     }
 
     /// Number of inputs n (= outputs).
     pub fn inputs(&self) -> usize {
-        self.w1.ncols()
+        self.layout.blocks()[W1].cols
     }
 
     /// Number of hidden units h.
     pub fn hidden(&self) -> usize {
-        self.w1.nrows()
+        self.layout.blocks()[W1].rows
     }
 
     /// Total number of parameters 2nh + h + n.
     pub fn param_count(&self) -> usize {
-        2 * self.inputs() * self.hidden() + self.hidden() + self.inputs()
+        self.theta.len()
     }
 
-    /// The four parameter blocks in a fixed order (W1, b1, W2, b2), for optimisers.
-    pub fn params_mut(&mut self) -> [&mut [T]; 4] {
-        [self.w1.as_mut_slice(), self.b1.as_mut_slice(), self.w2.as_mut_slice(), self.b2.as_mut_slice()]
+    /// All parameters (W1, b1, W2, b2, column-major each).
+    pub fn theta(&self) -> &[T] {
+        &self.theta
     }
 
-    /// The four parameter blocks, read-only, in the order of [`Sae::params_mut`].
-    pub fn params(&self) -> [&[T]; 4] {
-        [self.w1.as_slice(), self.b1.as_slice(), self.w2.as_slice(), self.b2.as_slice()]
+    /// All parameters, mutable.
+    pub fn theta_mut(&mut self) -> &mut [T] {
+        &mut self.theta
     }
 
-    /// All parameters in one vector, blocks in [`Sae::params`] order (column-major each).
+    /// All parameters in one vector, blocks in [`layout`] order.
     pub fn to_flat(&self) -> Vec<T> {
-        self.params().concat()
+        self.theta.clone()
     }
 
     /// Sets all parameters from a vector laid out as [`Sae::to_flat`] makes it.
@@ -70,37 +129,30 @@ impl<T: Real> Sae<T> {
         if flat.len() != self.param_count() {
             return Err(format!("expected {} parameters, got {}", self.param_count(), flat.len()));
         }
-        let mut rest = flat;
-        for block in self.params_mut() {
-            let (head, tail) = rest.split_at(block.len());
-            block.copy_from_slice(head);
-            rest = tail;
-        }
+        self.theta.copy_from_slice(flat);
         Ok(())
     }
 
     /// Copies every parameter from a network of the same shape, without allocating.
     pub fn copy_params_from(&mut self, other: &Sae<T>) {
-        for (dst, src) in self.params_mut().into_iter().zip(other.params()) {
-            dst.copy_from_slice(src);
-        }
+        self.theta.copy_from_slice(&other.theta);
     }
 
     /// True when every weight and bias is finite.
     pub fn is_finite(&self) -> bool {
-        self.params().iter().all(|b| b.iter().all(|v| v.is_finite()))
+        self.theta.iter().all(|v| v.is_finite())
     }
 
     /// Forward pass of a batch (n×m, one patch per column) into `ws.a1` (h×m) and `ws.a2`
     /// (n×m). `ws` must have been made for this batch size.
     pub fn forward(&self, x: &DMatrix<T>, ws: &mut Workspace<T>) {
         debug_assert_eq!(x.shape(), ws.a2.shape(), "batch shape must match the workspace");
-        gemm(T::one(), &self.w1, Op::N, x, Op::N, T::zero(), &mut ws.a1);
-        add_bias_then(&mut ws.a1, &self.b1, T::sigmoid);
-        gemm(T::one(), &self.w2, Op::N, &ws.a1, Op::N, T::zero(), &mut ws.a2);
+        gemm(T::one(), &self.w1(), Op::N, x, Op::N, T::zero(), &mut ws.a1);
+        add_bias_then(&mut ws.a1, self.block(B1), T::sigmoid);
+        gemm(T::one(), &self.w2(), Op::N, &ws.a1, Op::N, T::zero(), &mut ws.a2);
         match self.output {
-            Output::Sigmoid => add_bias_then(&mut ws.a2, &self.b2, T::sigmoid),
-            Output::Linear => add_bias_then(&mut ws.a2, &self.b2, |z| z),
+            Output::Sigmoid => add_bias_then(&mut ws.a2, self.block(B2), T::sigmoid),
+            Output::Linear => add_bias_then(&mut ws.a2, self.block(B2), |z| z),
         }
     }
 
@@ -115,9 +167,8 @@ impl<T: Real> Sae<T> {
 }
 
 /// z ← f(z + b) for every column, in one pass (bias add fused with the activation).
-fn add_bias_then<T: Real>(z: &mut DMatrix<T>, b: &DVector<T>, f: impl Fn(T) -> T) {
+fn add_bias_then<T: Real>(z: &mut DMatrix<T>, b: &[T], f: impl Fn(T) -> T) {
     let rows = z.nrows();
-    let b = b.as_slice();
     for col in z.as_mut_slice().chunks_exact_mut(rows) {
         for (v, &bi) in col.iter_mut().zip(b) {
             *v = f(*v + bi);
@@ -137,9 +188,9 @@ mod tests {
         let mut rng = Pcg32::seed_from_u64(7);
         let s: Sae<f64> = Sae::init(64, 25, Output::Sigmoid, &mut rng);
         let r = (6.0f64 / 90.0).sqrt();
-        assert!(s.w1.iter().chain(s.w2.iter()).all(|w| w.abs() < r));
-        assert!(s.w1.iter().any(|w| w.abs() > 0.9 * r), "the whole range is used");
-        assert!(s.b1.iter().chain(s.b2.iter()).all(|&b| b == 0.0));
+        assert!(s.w1().iter().chain(s.w2().iter()).all(|w| w.abs() < r));
+        assert!(s.w1().iter().any(|w| w.abs() > 0.9 * r), "the whole range is used");
+        assert!(s.b1().iter().chain(s.b2().iter()).all(|&b| b == 0.0));
         assert_eq!(s.param_count(), 2 * 64 * 25 + 25 + 64);
         let again: Sae<f64> = Sae::init(64, 25, Output::Sigmoid, &mut Pcg32::seed_from_u64(7));
         assert_eq!(s, again);
@@ -148,13 +199,13 @@ mod tests {
     #[test]
     fn forward_matches_a_hand_computed_net() {
         // 2 inputs, 1 hidden unit: a1 = σ(1·x0 − 1·x1 + 0.5), x̂ = σ(2·a1 − 1) for both outputs
-        let s = Sae {
-            w1: DMatrix::from_row_slice(1, 2, &[1.0, -1.0]),
-            b1: DVector::from_vec(vec![0.5]),
-            w2: DMatrix::from_row_slice(2, 1, &[2.0, 2.0]),
-            b2: DVector::from_vec(vec![-1.0, -1.0]),
-            output: Output::Sigmoid,
-        };
+        let s = Sae::from_parts(
+            &DMatrix::from_row_slice(1, 2, &[1.0, -1.0]),
+            &DVector::from_vec(vec![0.5]),
+            &DMatrix::from_row_slice(2, 1, &[2.0, 2.0]),
+            &DVector::from_vec(vec![-1.0, -1.0]),
+            Output::Sigmoid,
+        );
         let (a1, a2) = s.encode_decode(&[0.3f64, 0.8]);
         let h = sigmoid(0.3 - 0.8 + 0.5f64);
         assert!((a1[0] - h).abs() < 1e-15);

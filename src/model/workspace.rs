@@ -2,7 +2,7 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use super::{Real, Sae};
+use super::Real;
 
 /// Activations and backpropagated errors for a batch of m patches.
 #[derive(Clone, Debug)]
@@ -37,40 +37,5 @@ impl<T: Real> Workspace<T> {
     /// Batch size m these buffers hold.
     pub fn batch(&self) -> usize {
         self.a1.ncols()
-    }
-}
-
-/// Gradient of the cost with respect to each parameter block of a [`Sae`].
-#[derive(Clone, Debug)]
-pub struct Grads<T: Real> {
-    /// ∂J/∂W1, h×n.
-    pub w1: DMatrix<T>,
-    /// ∂J/∂b1, h.
-    pub b1: DVector<T>,
-    /// ∂J/∂W2, n×h.
-    pub w2: DMatrix<T>,
-    /// ∂J/∂b2, n.
-    pub b2: DVector<T>,
-}
-
-impl<T: Real> Grads<T> {
-    /// Zero gradients shaped like `sae`.
-    pub fn like(sae: &Sae<T>) -> Self {
-        Grads {
-            w1: DMatrix::zeros(sae.w1.nrows(), sae.w1.ncols()),
-            b1: DVector::zeros(sae.b1.len()),
-            w2: DMatrix::zeros(sae.w2.nrows(), sae.w2.ncols()),
-            b2: DVector::zeros(sae.b2.len()),
-        }
-    }
-
-    /// The blocks in [`Sae::params`] order.
-    pub fn blocks(&self) -> [&[T]; 4] {
-        [self.w1.as_slice(), self.b1.as_slice(), self.w2.as_slice(), self.b2.as_slice()]
-    }
-
-    /// True when every component is finite.
-    pub fn is_finite(&self) -> bool {
-        self.blocks().iter().all(|b| b.iter().all(|v| v.is_finite()))
     }
 }

@@ -12,16 +12,23 @@ use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg32;
 
 use crate::data::{normalize_patches, Image, PatchSampler};
-use crate::model::{evaluate, CostParts, Sae, ValidHyper, Workspace};
+use crate::model::{Cost, Ctx, Model};
 
 /// Default number of held-out patches: 4× a training batch, for a steadier estimate.
 pub const DEFAULT_COUNT: usize = 1024;
 
-/// A fixed set of normalised patches and the buffers to evaluate a network on them.
-#[derive(Clone, Debug)]
+/// A fixed set of normalised patches and a copy of the model to evaluate on them (its own
+/// buffers, sized for this set once, so the training model's are never resized).
 pub struct HeldOut {
     x: DMatrix<f32>,
-    ws: Workspace<f32>,
+    copy: Option<Box<dyn Model<f32>>>,
+    rng: Pcg32,
+}
+
+impl std::fmt::Debug for HeldOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HeldOut").field("patches", &self.x.shape()).finish_non_exhaustive()
+    }
 }
 
 impl HeldOut {
@@ -66,8 +73,8 @@ impl HeldOut {
             }
         }
         normalize_patches(&mut x, sigma);
-        // hidden size 0 for now: the first evaluate sizes the workspace for its network
-        Ok(HeldOut { ws: Workspace::new(n, 0, count), x })
+        // no copy yet: the first evaluate makes one of its model
+        Ok(HeldOut { copy: None, rng: Pcg32::seed_from_u64(seed ^ 0xE7A1), x })
     }
 
     /// [`HeldOut::new`] on the sampler's own images, patch size and σ. Convenient, but the
@@ -76,15 +83,20 @@ impl HeldOut {
         Self::new(sampler.images(), sampler.patch_size(), sampler.sigma(), count, seed)
     }
 
-    /// The cost terms of `sae` on the held-out patches under `hyper`. Allocates only on the
-    /// first call, or when the network's hidden size changes. Panics if the network does
-    /// not take this set's patch size (a programming error: rebuild the set with the network).
-    pub fn evaluate(&mut self, sae: &Sae<f32>, hyper: &ValidHyper) -> CostParts {
-        assert_eq!(sae.inputs(), self.x.nrows(), "held-out patches have {} pixels", self.x.nrows());
-        if self.ws.a1.nrows() != sae.hidden() {
-            self.ws = Workspace::new(self.x.nrows(), sae.hidden(), self.x.ncols());
-        }
-        evaluate(sae, &self.x, hyper, &mut self.ws)
+    /// The cost terms of `model` on the held-out patches under `ctx`. Allocates only on the
+    /// first call, or when the model or its shape changes. Panics if the model does not take
+    /// this set's patch size (a programming error: rebuild the set with the model).
+    pub fn evaluate(&mut self, model: &dyn Model<f32>, ctx: &Ctx) -> Cost {
+        assert_eq!(model.inputs(), self.x.nrows(), "held-out patches have {} pixels", self.x.nrows());
+        let same = self.copy.as_ref().is_some_and(|c| c.key() == model.key() && c.layout() == model.layout());
+        let copy = match &mut self.copy {
+            Some(c) if same => {
+                c.theta_mut().copy_from_slice(model.theta());
+                c
+            }
+            slot => slot.insert(model.boxed_clone()),
+        };
+        copy.evaluate(&self.x, &self.x, ctx, &mut self.rng)
     }
 
     /// The patches, n×count, one per column.
@@ -92,10 +104,10 @@ impl HeldOut {
         &self.x
     }
 
-    /// Hidden activations (h×count) and reconstructions (n×count) from the latest
-    /// [`HeldOut::evaluate`], e.g. for a [`crate::readouts::CodeTracker`] on held-out data.
-    pub fn activations(&self) -> (&DMatrix<f32>, &DMatrix<f32>) {
-        (&self.ws.a1, &self.ws.a2)
+    /// Codes (h×count) and reconstructions (n×count) from the latest [`HeldOut::evaluate`],
+    /// e.g. for a [`crate::readouts::CodeTracker`] on held-out data; `None` before the first.
+    pub fn activations(&self) -> Option<(&DMatrix<f32>, &DMatrix<f32>)> {
+        self.copy.as_ref().map(|c| (c.last_codes(), c.last_recon()))
     }
 }
 
@@ -103,7 +115,8 @@ impl HeldOut {
 mod tests {
     use super::*;
     use crate::data::natural_images;
-    use crate::model::{Hyper, Output};
+    use crate::model::sparse_ae::{family_cost, SparseAe};
+    use crate::model::{evaluate, Hyper, Output, Sae, Workspace};
     use crate::train::{Setup, Trainer};
 
     fn noise(w: usize, h: usize, seed: u64) -> Image {
@@ -131,13 +144,16 @@ mod tests {
         let imgs = [noise(32, 32, 3)];
         let mut h = HeldOut::new(&imgs, 4, 0.3, 64, 1).unwrap();
         let hyper = Hyper::default().validate().unwrap();
+        let ctx = Ctx { hyper: &hyper, knobs: &[] };
+        assert!(h.activations().is_none());
         for hidden in [5, 7] {
             let sae = Sae::init(16, hidden, Output::Sigmoid, &mut Pcg32::seed_from_u64(hidden as u64));
             let mut ws = Workspace::new(16, hidden, 64);
-            let want = evaluate(&sae, h.patches(), &hyper, &mut ws);
-            assert_eq!(h.evaluate(&sae, &hyper), want);
-            assert_eq!(h.evaluate(&sae, &hyper), want, "the set does not change between calls");
-            assert_eq!(h.activations().0.shape(), (hidden, 64));
+            let want = family_cost(evaluate(&sae, h.patches(), &hyper, &mut ws));
+            let model = SparseAe::new(sae);
+            assert_eq!(h.evaluate(&model, &ctx), want);
+            assert_eq!(h.evaluate(&model, &ctx), want, "the set does not change between calls");
+            assert_eq!(h.activations().unwrap().0.shape(), (hidden, 64));
         }
     }
 
@@ -156,11 +172,11 @@ mod tests {
     fn training_lowers_the_held_out_cost_on_another_image() {
         let mut t = Trainer::new(Setup::default(), Hyper::default().validate().unwrap(), natural_images(1)).unwrap();
         let mut h = HeldOut::new(&natural_images(2), 8, t.sampler().sigma(), DEFAULT_COUNT, 5).unwrap();
-        let before = h.evaluate(t.sae(), t.hyper()).total();
+        let before = h.evaluate(t.model(), &t.ctx(0)).total();
         for _ in 0..300 {
             t.step().unwrap();
         }
-        let after = h.evaluate(t.sae(), t.hyper()).total();
+        let after = h.evaluate(t.model(), &t.ctx(0)).total();
         assert!(after < 0.5 * before, "held-out cost {before} → {after}");
     }
 }

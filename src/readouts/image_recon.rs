@@ -12,7 +12,7 @@
 use nalgebra::DMatrix;
 
 use crate::data::{normalize_patches, Image};
-use crate::model::{Sae, Workspace};
+use crate::model::{Ctx, Model};
 
 /// An image region, its reconstruction and its error map, each `width`×`height` row-major.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -54,23 +54,32 @@ impl ImageRecon {
     }
 }
 
-/// Reconstructs the top-left region of `img` patch by patch with `sae`.
+/// Reconstructs the top-left region of `img` patch by patch with `model`.
 ///
 /// The region is `crop`×`crop` pixels, clamped to the image in each direction and rounded
 /// down to whole `patch`×`patch` tiles; it is cut into non-overlapping patches, normalised
-/// with `sigma` as in training, and run through one batched forward pass. An empty result
-/// (width 0) means no whole patch fits. Allocates (a batch and a [`Workspace`]); call it on
-/// demand, about once per second. Panics if `sae` does not take `patch`² inputs or `sigma`
-/// is not a positive normal number (both programming errors: pass the trainer's own).
-pub fn reconstruct_image(sae: &Sae<f32>, img: &Image, patch: usize, sigma: f32, crop: usize) -> ImageRecon {
-    reconstruct_noisy(sae, img, patch, sigma, crop, &[], 0.0)
+/// with `sigma` as in training, encoded and decoded as one batch. An empty result (width 0)
+/// means no whole patch fits. Allocates (a batch, its codes and output); call it on demand,
+/// about once per second. Panics if `model` does not take `patch`² inputs or `sigma` is not
+/// a positive normal number (both programming errors: pass the trainer's own).
+pub fn reconstruct_image(
+    model: &mut dyn Model<f32>,
+    ctx: &Ctx,
+    img: &Image,
+    patch: usize,
+    sigma: f32,
+    crop: usize,
+) -> ImageRecon {
+    reconstruct_noisy(model, ctx, img, patch, sigma, crop, &[], 0.0)
 }
 
 /// [`reconstruct_image`] with `scale · noise[y · width + x]` added to pixel (x, y) of each
 /// patch after normalisation, as the denoising autoencoder is trained; missing entries (and
 /// scale 0) add nothing.
+#[allow(clippy::too_many_arguments)]
 pub fn reconstruct_noisy(
-    sae: &Sae<f32>,
+    model: &mut dyn Model<f32>,
+    ctx: &Ctx,
     img: &Image,
     patch: usize,
     sigma: f32,
@@ -83,7 +92,7 @@ pub fn reconstruct_noisy(
         return ImageRecon::default();
     }
     let n = p * p;
-    assert_eq!(sae.inputs(), n, "reconstruct_image: the network takes {} inputs, not {p}×{p}", sae.inputs());
+    assert_eq!(model.inputs(), n, "reconstruct_image: the model takes {} inputs, not {p}×{p}", model.inputs());
     let (gx, gy) = (crop.min(img.width) / p, crop.min(img.height) / p);
     let (width, height) = (gx * p, gy * p);
     let m = gx * gy;
@@ -110,8 +119,10 @@ pub fn reconstruct_noisy(
             }
         }
     }
-    let mut ws = Workspace::new(n, sae.hidden(), m);
-    sae.forward(&x, &mut ws);
+    let mut codes = DMatrix::zeros(model.hidden(), m);
+    let mut x_hat = DMatrix::zeros(n, m);
+    model.encode(&x, ctx, &mut codes);
+    model.decode(&codes, &mut x_hat);
 
     let mut out = ImageRecon {
         width,
@@ -122,7 +133,7 @@ pub fn reconstruct_noisy(
         error: vec![0.0; width * height],
     };
     let tiles = x.as_slice().chunks_exact(n).zip(clean.as_slice().chunks_exact(n));
-    for (b, ((xc, cc), rc)) in tiles.zip(ws.a2.as_slice().chunks_exact(n)).enumerate() {
+    for (b, ((xc, cc), rc)) in tiles.zip(x_hat.as_slice().chunks_exact(n)).enumerate() {
         let mse = xc.iter().zip(rc).map(|(&a, &r)| (r - a) * (r - a)).sum::<f32>() / n as f32;
         let (x0, y0) = ((b % gx) * p, (b / gx) * p);
         for y in 0..p {
@@ -139,10 +150,21 @@ pub fn reconstruct_noisy(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Hyper, Output};
+    use crate::model::sparse_ae::SparseAe;
+    use crate::model::{Hyper, Output, Sae, ValidHyper};
     use crate::train::{Setup, Trainer};
     use rand::SeedableRng;
     use rand_pcg::Pcg32;
+
+    const HYPER: ValidHyper = ValidHyper::DEFAULT;
+    const CTX: Ctx = Ctx { hyper: &HYPER, knobs: &[] };
+
+    /// The trainer's lane-0 model on `img`, as the page calls it.
+    fn rebuild(t: &mut Trainer, img: &Image, noise: &[f32], scale: f32) -> ImageRecon {
+        let sigma = t.sampler().sigma();
+        let (model, ctx) = t.model_ctx_mut(0);
+        reconstruct_noisy(model, &ctx, img, 8, sigma, 64, noise, scale)
+    }
 
     /// A smooth texture of three plane waves.
     fn waves(w: usize, h: usize) -> Image {
@@ -155,37 +177,37 @@ mod tests {
         Image::new(w, h, px).unwrap()
     }
 
-    fn random_net(p: usize, h: usize) -> Sae<f32> {
-        Sae::init(p * p, h, Output::Sigmoid, &mut Pcg32::seed_from_u64(2))
+    fn random_net(p: usize, h: usize) -> SparseAe<f32> {
+        SparseAe::new(Sae::init(p * p, h, Output::Sigmoid, &mut Pcg32::seed_from_u64(2)))
     }
 
     #[test]
     fn shapes_and_crop_rounding() {
-        let sae = random_net(4, 5);
+        let mut sae = random_net(4, 5);
         let img = waves(22, 13);
-        let r = reconstruct_image(&sae, &img, 4, 1.0, 100);
+        let r = reconstruct_image(&mut sae, &CTX, &img, 4, 1.0, 100);
         assert_eq!((r.width, r.height), (20, 12), "clamped to the image, whole tiles only");
         assert_eq!(r.grid(4), (5, 3));
         for v in [&r.original, &r.recon, &r.error] {
             assert_eq!(v.len(), 20 * 12);
         }
-        let r = reconstruct_image(&sae, &img, 4, 1.0, 10);
+        let r = reconstruct_image(&mut sae, &CTX, &img, 4, 1.0, 10);
         assert_eq!((r.width, r.height), (8, 8));
-        assert_eq!(reconstruct_image(&sae, &img, 4, 1.0, 3), ImageRecon::default());
+        assert_eq!(reconstruct_image(&mut sae, &CTX, &img, 4, 1.0, 3), ImageRecon::default());
         assert!(r.original.iter().all(|&v| (0.1..=0.9).contains(&v)));
     }
 
     #[test]
     fn tiles_are_normalised_patches_and_error_is_their_mse() {
         let (p, sigma) = (4, 0.7);
-        let sae = random_net(p, 6);
+        let mut sae = random_net(p, 6);
         let img = waves(16, 12);
-        let r = reconstruct_image(&sae, &img, p, sigma, 16);
+        let r = reconstruct_image(&mut sae, &CTX, &img, p, sigma, 16);
         for (bx, by) in [(0, 0), (3, 1), (2, 2)] {
             // the tile at (bx, by), cut and normalised independently
             let mut patch = DMatrix::from_fn(p * p, 1, |i, _| img.get(bx * p + i % p, by * p + i / p));
             normalize_patches(&mut patch, sigma);
-            let (_, recon) = sae.encode_decode(patch.as_slice());
+            let (_, recon) = sae.net().encode_decode(patch.as_slice());
             let at = |i: usize| (by * p + i / p) * r.width + bx * p + i % p;
             let mut mse = 0.0;
             for i in 0..p * p {
@@ -216,7 +238,7 @@ mod tests {
                 img.pixels[(by * 8 + y) * 64 + bx * 8 + x] = 10.0;
             }
         }
-        let r = reconstruct_image(t.sae(), &img, 8, t.sampler().sigma(), 64);
+        let r = rebuild(&mut t, &img, &[], 0.0);
         let tiles: Vec<f32> = (0..64).map(|b| r.error[(b / 8) * 8 * 64 + (b % 8) * 8]).collect();
         let worst = (0..64).max_by(|&a, &b| tiles[a].total_cmp(&tiles[b])).unwrap();
         assert_eq!(worst, by * 8 + bx, "errors {tiles:?}");
@@ -239,8 +261,8 @@ mod tests {
             let mut rng = Pcg32::seed_from_u64(9);
             (0..64 * 64).map(|_| 0.3 * (rand::Rng::random::<f32>(&mut rng) * 2.0 - 1.0) * 3f32.sqrt()).collect()
         };
-        let r = reconstruct_noisy(t.sae(), &img, 8, t.sampler().sigma(), 64, &noise, 1.0);
-        let plain = reconstruct_image(t.sae(), &img, 8, t.sampler().sigma(), 64);
+        let r = rebuild(&mut t, &img, &noise, 1.0);
+        let plain = rebuild(&mut t, &img, &[], 0.0);
         let (noise_in, noise_out) = noise_passed(&r, &plain);
         println!("noise: input {noise_in:.4}, reconstruction {noise_out:.4} (mean squared change)");
         assert!((noise_in - 0.09).abs() < 0.01, "uniform noise of sd 0.3: {noise_in}");

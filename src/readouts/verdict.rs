@@ -113,7 +113,7 @@ mod tests {
     #[test]
     fn random_initial_weights_have_no_edges() {
         let sae: Sae<f32> = Sae::init(64, 25, Output::Sigmoid, &mut Pcg32::seed_from_u64(1));
-        let v = edge_verdict(&sae.w1, 8);
+        let v = edge_verdict(&sae.w1().into_owned(), 8);
         assert_eq!(v.level, VerdictLevel::None, "{v:?}");
     }
 
@@ -122,7 +122,7 @@ mod tests {
         for _ in 0..steps {
             t.step().unwrap();
         }
-        edge_verdict(&t.sae().w1, t.setup().patch)
+        edge_verdict(&t.model().filters(), t.setup().patch)
     }
 
     #[test]

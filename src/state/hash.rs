@@ -13,6 +13,9 @@
 use std::collections::BTreeSet;
 
 use super::params::{Field, Params, Value, FIELDS};
+use crate::model::registry::{self, MODELS};
+use crate::model::KnobKind;
+use crate::train::MAX_LANES;
 
 /// The link for `p`, without the leading `#`. `hide` is left out when nothing is hidden.
 pub fn to_hash(p: &Params) -> String {
@@ -26,6 +29,18 @@ pub fn to_hash(p: &Params) -> String {
             Value::Names { get, .. } => get(p).iter().map(|n| encode(n)).collect::<Vec<_>>().join(","),
         };
         parts.push(format!("{}={value}", f.key));
+    }
+    // the models and their knobs, only when they are not a lone sparse autoencoder (whose
+    // knobs are the fields above), so links of a single default model read as they always did
+    if p.models != [registry::default_spec().key] {
+        parts.push(format!("models={}", p.models.join(",")));
+    }
+    for (spec, values) in MODELS.iter().zip(&p.knobs) {
+        if p.models.contains(&spec.key) {
+            for (k, &v) in spec.knobs.iter().zip(values) {
+                parts.push(format!("{}.{}={}", spec.key, k.key, number(v)));
+            }
+        }
     }
     parts.join("&")
 }
@@ -65,11 +80,14 @@ pub(crate) fn parse(s: &str) -> (Params, Vec<Problem>) {
     for pair in s.split('&').filter(|pair| !pair.is_empty()) {
         let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
         let key = decode(key);
-        match FIELDS.iter().find(|f| f.key == key) {
-            Some(f) => apply(f, &decode(raw), &mut p, &mut problems),
-            None => {
-                problems.push(Problem { what: format!("unknown setting '{}' ignored", short(&key)), instead: None })
-            }
+        if let Some(f) = FIELDS.iter().find(|f| f.key == key) {
+            apply(f, &decode(raw), &mut p, &mut problems);
+        } else if key == "models" {
+            apply_models(&decode(raw), &mut p, &mut problems);
+        } else if let Some((i, j)) = knob_index(&key) {
+            apply_knob(i, j, &decode(raw), &mut p, &mut problems);
+        } else {
+            problems.push(Problem { what: format!("unknown setting '{}' ignored", short(&key)), instead: None })
         }
     }
     (p, problems)
@@ -153,6 +171,71 @@ fn apply(f: &Field, v: &str, p: &mut Params, problems: &mut Vec<Problem>) {
                 }
             }
             set(p, names);
+        }
+    }
+}
+
+/// `models=sae,sparse-coding`: one to four registry keys, in lane order.
+fn apply_models(v: &str, p: &mut Params, problems: &mut Vec<Problem>) {
+    let mut models = Vec::new();
+    for name in v.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        match MODELS.iter().find(|m| m.key.eq_ignore_ascii_case(name)) {
+            Some(_) if models.len() == MAX_LANES => problems.push(Problem {
+                what: format!("models: at most {MAX_LANES} models train side by side; '{}' is left out", short(name)),
+                instead: None,
+            }),
+            Some(m) => models.push(m.key),
+            None => {
+                let known: Vec<&str> = MODELS.iter().map(|m| m.key).collect();
+                problems.push(Problem {
+                    what: format!("models: '{}' is not one of {}", short(name), known.join(", ")),
+                    instead: Some("it is left out".into()),
+                })
+            }
+        }
+    }
+    if models.is_empty() {
+        problems.push(Problem {
+            what: "models names no model this page has".into(),
+            instead: Some(format!("keeping {}", p.models.join(","))),
+        });
+    } else {
+        p.models = models;
+    }
+}
+
+/// (model index, knob index) of a `model.knob` key.
+fn knob_index(key: &str) -> Option<(usize, usize)> {
+    let (model, knob) = key.split_once('.')?;
+    let i = MODELS.iter().position(|m| m.key == model)?;
+    let j = MODELS[i].knobs.iter().position(|k| k.key == knob)?;
+    Some((i, j))
+}
+
+/// Sets knob j of model i from its link text, clamping like any other number.
+fn apply_knob(i: usize, j: usize, v: &str, p: &mut Params, problems: &mut Vec<Problem>) {
+    let (spec, knob) = (&MODELS[i], &MODELS[i].knobs[j]);
+    let key = format!("{}.{}", spec.key, knob.key);
+    let current = number(p.knobs[i][j]);
+    match v.trim().parse::<f64>().ok().filter(|x| x.is_finite()) {
+        None => problems.push(Problem {
+            what: format!("{key}={} is not a finite number", short(v)),
+            instead: Some(format!("keeping {current}")),
+        }),
+        Some(x) => {
+            let c = knob.clamp(x).expect("finite");
+            if c != x && (x < knob.min || x > knob.max) {
+                problems.push(Problem {
+                    what: format!("{key}={} is outside {}–{}", short(v), number(knob.min), number(knob.max)),
+                    instead: Some(format!("using {}", number(c))),
+                });
+            } else if c != x && !matches!(knob.kind, KnobKind::Float { .. }) {
+                problems.push(Problem {
+                    what: format!("{key}={} is not a whole number", short(v)),
+                    instead: Some(format!("using {}", number(c))),
+                });
+            }
+            p.knobs[i][j] = c;
         }
     }
 }

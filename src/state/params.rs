@@ -9,12 +9,15 @@
 use std::collections::BTreeSet;
 
 use crate::data::Dataset;
+use crate::model::knob::defaults;
+use crate::model::registry::{self, MODELS};
 use crate::model::{Hyper, OptimizerKind, Output, Penalty};
-use crate::train::Setup;
+use crate::train::{LaneConfig, Setup, MAX_LANES};
 
 /// Names of the controls and panels a link may hide (`hide=lr,pca`); the page marks each
 /// with `data-hide="<name>"`. Other names are ignored with a notice.
 pub const HIDEABLE: &[&str] = &[
+    "model",
     "data",
     "rho",
     "beta",
@@ -100,6 +103,11 @@ pub struct Params {
     pub hide: BTreeSet<String>,
     /// Normal or presentation layout.
     pub layout: Layout,
+    /// The models training side by side, by registry key (1 to [`MAX_LANES`]; rebuild).
+    pub models: Vec<&'static str>,
+    /// Every registered model's own knob values: `knobs[i][j]` is knob j of `MODELS[i]`
+    /// (live). Models not in use keep theirs, so switching back finds them as they were.
+    pub knobs: Vec<Vec<f64>>,
 }
 
 impl Default for Params {
@@ -127,6 +135,8 @@ impl Default for Params {
             step_ms: 0.0,
             hide: BTreeSet::new(),
             layout: Layout::Normal,
+            models: vec![registry::default_spec().key],
+            knobs: MODELS.iter().map(|m| defaults(m.knobs)).collect(),
         }
     }
 }
@@ -331,11 +341,31 @@ impl Params {
         }
     }
 
-    /// What going from `old` to `self` asks of the page: [`Change::Rebuild`] when the
-    /// hidden size, patch size, batch size, seed or output differ, [`Change::Live`] when
-    /// only other settings differ, [`Change::None`] when nothing does.
+    /// What going from `old` to `self` asks of the page: [`Change::Rebuild`] when a
+    /// [`Change::Rebuild`] field of [`FIELDS`] (shape, data, seed, output) or the models
+    /// differ, [`Change::Live`] when only other settings or knobs differ, [`Change::None`]
+    /// when nothing does.
     pub fn change_from(&self, old: &Params) -> Change {
-        FIELDS.iter().filter(|f| !f.same(self, old)).map(|f| f.change).max().unwrap_or(Change::None)
+        let fields = FIELDS.iter().filter(|f| !f.same(self, old)).map(|f| f.change).max().unwrap_or(Change::None);
+        let models = if self.models != old.models { Change::Rebuild } else { Change::None };
+        let knobs = if self.knobs != old.knobs { Change::Live } else { Change::None };
+        fields.max(models).max(knobs)
+    }
+
+    /// The lanes these settings train: each model with its knob values.
+    pub fn lanes(&self) -> Vec<LaneConfig> {
+        self.models
+            .iter()
+            .filter_map(|key| {
+                let i = MODELS.iter().position(|m| m.key == *key)?;
+                Some(LaneConfig { spec: &MODELS[i], knobs: self.knobs[i].clone() })
+            })
+            .collect()
+    }
+
+    /// The knob values of the model `key` (its defaults if unknown).
+    pub fn knobs_of(&self, key: &str) -> &[f64] {
+        MODELS.iter().position(|m| m.key == key).map_or(&[], |i| &self.knobs[i])
     }
 
     /// These settings with the network's shape and data stream (every [`Change::Rebuild`]
@@ -345,13 +375,25 @@ impl Params {
         for f in FIELDS.iter().filter(|f| f.change == Change::Rebuild) {
             f.copy(shape, &mut out);
         }
+        out.models = shape.models.clone();
         out
     }
 
     /// `Err` with a clause naming the first setting out of its range (no clamping: for files,
     /// where a bad value means a damaged or foreign file).
     pub fn check(&self) -> Result<(), String> {
-        FIELDS.iter().find_map(|f| f.out_of_range(self)).map_or(Ok(()), Err)
+        FIELDS.iter().find_map(|f| f.out_of_range(self)).map_or(Ok(()), Err)?;
+        if self.models.is_empty() || self.models.len() > MAX_LANES {
+            return Err(format!("models names {} models; 1 to {MAX_LANES} can train side by side", self.models.len()));
+        }
+        for (spec, values) in MODELS.iter().zip(&self.knobs) {
+            for (k, &v) in spec.knobs.iter().zip(values) {
+                if k.clamp(v) != Some(v) {
+                    return Err(format!("{}.{} = {v} is outside {}–{}", spec.key, k.key, k.min, k.max));
+                }
+            }
+        }
+        Ok(())
     }
 }
 

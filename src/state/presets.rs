@@ -126,10 +126,9 @@ mod tests {
         for _ in 0..3000 {
             t.step().unwrap();
         }
-        let rho_hat = t.rho_hat();
+        let rho_hat = t.last_batch().1.column_mean();
         let alive = rho_hat.iter().filter(|&&r| r > 0.002).count();
-        let mean = rho_hat.iter().sum::<f32>() / rho_hat.len() as f32;
-        (crate::model::edges::edge_share(&t.sae().w1, p.patch), alive, mean)
+        (crate::model::edges::edge_share(&t.model().filters(), p.patch), alive, rho_hat.mean())
     }
 
     /// The one-liners' claims, measured (about 15 s natively).

@@ -3,16 +3,21 @@
 //! ```text
 //! {
 //!   "format": "sae-lab-model",
-//!   "version": 1,
+//!   "version": 2,
+//!   "model": "sae",
 //!   "settings": "hidden=25&patch=8&batch=256&…&layout=normal",
 //!   "steps": 3000,
-//!   "layout": "w1 is hidden × inputs and w2 is inputs × hidden, inputs = patch²; …",
-//!   "w1": [0.0123, -0.0456, …],
-//!   "b1": […],
-//!   "w2": […],
-//!   "b2": […]
+//!   "layout": "each block is listed column by column; …",
+//!   "blocks": { "w1": [0.0123, -0.0456, …], "b1": […], "w2": […], "b2": […] },
+//!   "filters": [[…p² numbers…], …]
 //! }
 //! ```
+//!
+//! `"model"` is a key of [`crate::model::MODELS`]; `"blocks"` holds that model's θ block by
+//! block under the names of its [`crate::model::Layout`]. `"filters"` is written for other
+//! tools and ignored on loading: one list of p² numbers per unit, row-major (pixel (x, y) at
+//! y·p + x), what the page draws. Version 1 files (the sparse autoencoder's `w1`, `b1`,
+//! `w2`, `b2` at the top level, no `"model"`) still load, as `sae`.
 //!
 //! The settings are stored as the page's link ([`super::to_hash`]): one readable line that
 //! is parsed by the same code as a link. A loaded file is not clamped, though: a setting
@@ -34,43 +39,45 @@
 
 use std::fmt;
 
-use nalgebra::{DMatrix, DVector};
+use rand::SeedableRng;
+use rand_pcg::Pcg32;
 use serde_json::{Map, Value};
 
 use super::hash::{parse, to_hash};
 use super::params::Params;
-use crate::model::Sae;
+use crate::model::registry::{self, ModelSpec, Shape};
+use crate::model::Model;
 
 /// The `"format"` of every sae-lab model file.
 pub const FORMAT: &str = "sae-lab-model";
 /// The format version this code writes and the newest it reads.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// The largest file [`load`] accepts, in bytes (16 MiB). The largest model the settings
 /// allow (400 units on 16×16 patches) is about 3 MB.
 pub const MAX_BYTES: usize = 16 * 1024 * 1024;
 
-const LAYOUT_NOTE: &str = "w1 is hidden x inputs and w2 is inputs x hidden, inputs = patch^2; each matrix is \
-                           listed column by column (w1[i + j*hidden] is unit i's weight on pixel j)";
+const LAYOUT_NOTE: &str = "each block is a matrix listed column by column (entry [i + j*rows] is row i, column j); \
+                           for the sparse autoencoder w1 is hidden x inputs (row i = unit i's filter) and w2 is \
+                           inputs x hidden, inputs = patch^2; filters holds one row-major patch per unit";
+
+/// The block names of a version-1 file (the sparse autoencoder's, in θ order).
+const V1_BLOCKS: [&str; 4] = ["w1", "b1", "w2", "b2"];
 
 /// The contents of a model file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SavedModel {
     /// Always [`FORMAT`].
     pub format: String,
-    /// The format version ([`VERSION`]).
+    /// The format version ([`VERSION`], or 1 for an old file).
     pub version: u32,
+    /// The model's registry key.
+    pub model: &'static str,
     /// The settings the model was trained with (stored as the link string).
     pub params: Params,
     /// Training steps done.
     pub steps: u64,
-    /// W1, hidden × inputs, column-major.
-    pub w1: Vec<f32>,
-    /// b1, one per hidden unit.
-    pub b1: Vec<f32>,
-    /// W2, inputs × hidden, column-major.
-    pub w2: Vec<f32>,
-    /// b2, one per input.
-    pub b2: Vec<f32>,
+    /// θ block by block, in the model's layout order: (name, column-major values).
+    pub blocks: Vec<(&'static str, Vec<f32>)>,
 }
 
 /// Why a file could not be loaded. Its `Display` is a sentence for the page.
@@ -97,7 +104,7 @@ pub enum LoadError {
     Settings(String),
     /// A weight list has the wrong length (name, numbers found, numbers needed, why).
     Shape {
-        /// "w1", "b1", "w2" or "b2".
+        /// The block's name ("w1", "dict", …).
         name: &'static str,
         /// Numbers in the file.
         got: usize,
@@ -108,6 +115,8 @@ pub enum LoadError {
     },
     /// A weight list holds NaN, infinity (`null`, or a value beyond f32's range).
     NonFinite(&'static str),
+    /// `"model"` names a model this page does not have.
+    UnknownModel(String),
 }
 
 impl fmt::Display for LoadError {
@@ -131,6 +140,14 @@ impl fmt::Display for LoadError {
             LoadError::Shape { name, got, want, why } => {
                 write!(f, "The weights do not fit the settings: {name} has {got} numbers but {why} need {want}.")
             }
+            LoadError::UnknownModel(key) => {
+                let known: Vec<&str> = crate::model::MODELS.iter().map(|m| m.key).collect();
+                write!(
+                    f,
+                    "The file holds a model called \"{key}\", which this page does not have ({}).",
+                    known.join(", ")
+                )
+            }
             LoadError::NonFinite(name) => {
                 write!(f, "The model contains a non-finite number (NaN or infinity) in {name}.")
             }
@@ -148,24 +165,38 @@ fn megabytes(bytes: usize) -> String {
 }
 
 impl SavedModel {
-    /// The file contents for a model trained `steps` steps with `params`.
-    pub fn new(params: &Params, steps: u64, sae: &Sae<f32>) -> Self {
-        let [w1, b1, w2, b2] = sae.params().map(<[f32]>::to_vec);
-        SavedModel { format: FORMAT.into(), version: VERSION, params: params.clone(), steps, w1, b1, w2, b2 }
+    /// The file contents for `model` trained `steps` steps with `params`.
+    pub fn new(params: &Params, steps: u64, model: &dyn Model<f32>) -> Self {
+        let layout = model.layout();
+        let blocks = layout
+            .blocks()
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.name, model.theta()[layout.range(i)].to_vec()))
+            .collect();
+        let mut params = params.clone();
+        if params.models.first() != Some(&model.key()) {
+            params.models = vec![registry::spec(model.key()).map_or(registry::default_spec().key, |s| s.key)];
+        }
+        SavedModel { format: FORMAT.into(), version: VERSION, model: model.key(), params, steps, blocks }
     }
 
-    /// The file text: one entry per line, each weight list on one line.
-    pub fn to_json(&self) -> String {
+    /// The file text: one entry per line, each weight list on one line; `filters` are the
+    /// model's (computed by the caller, who has the model: see [`save`]).
+    pub fn to_json(&self, filters: &[Vec<f32>]) -> String {
         let mut lines = vec![
             format!("\"format\": {}", json(&self.format)),
             format!("\"version\": {}", self.version),
+            format!("\"model\": {}", json(self.model)),
             format!("\"settings\": {}", json(&to_hash(&self.params))),
             format!("\"steps\": {}", self.steps),
             format!("\"layout\": {}", json(&LAYOUT_NOTE)),
         ];
-        for (name, v) in [("w1", &self.w1), ("b1", &self.b1), ("w2", &self.w2), ("b2", &self.b2)] {
-            lines.push(format!("\"{name}\": {}", json(v)));
-        }
+        let blocks: Vec<String> =
+            self.blocks.iter().map(|(name, v)| format!("    {}: {}", json(name), json(v))).collect();
+        lines.push(format!("\"blocks\": {{\n{}\n  }}", blocks.join(",\n")));
+        let rows: Vec<String> = filters.iter().map(|f| format!("    {}", json(f))).collect();
+        lines.push(format!("\"filters\": [\n{}\n  ]", rows.join(",\n")));
         format!("{{\n  {}\n}}\n", lines.join(",\n  "))
     }
 
@@ -191,45 +222,80 @@ impl SavedModel {
             Some(v) if v >= 1 => v as u32,
             _ => return Err(LoadError::BadVersion),
         };
+        let spec: &'static ModelSpec = if version == 1 {
+            registry::default_spec()
+        } else {
+            let key = obj.get("model").and_then(Value::as_str).ok_or(LoadError::Entry("model", "text"))?;
+            registry::spec(key).ok_or_else(|| LoadError::UnknownModel(key.chars().take(40).collect()))?
+        };
         let settings = obj.get("settings").and_then(Value::as_str).ok_or(LoadError::Entry("settings", "text"))?;
-        let (params, problems) = parse(settings);
+        let (mut params, problems) = parse(settings);
         // unknown keys and hide names (from a newer page, say) change nothing: skip them
         if let Some(problem) = problems.iter().find(|p| p.instead.is_some()) {
             return Err(LoadError::Settings(problem.what.clone()));
         }
+        if params.models.first() != Some(&spec.key) {
+            params.models = vec![spec.key];
+        }
         let steps = obj.get("steps").and_then(Value::as_u64).ok_or(LoadError::Entry("steps", "a whole number"))?;
-        let lists = [weights(&obj, "w1")?, weights(&obj, "b1")?, weights(&obj, "w2")?, weights(&obj, "b2")?];
-        let (h, n) = (params.hidden, params.patch * params.patch);
-        let wants = [
-            ("w1", h * n, format!("{h} hidden units × {n} inputs")),
-            ("b1", h, format!("{h} hidden units")),
-            ("w2", n * h, format!("{n} inputs × {h} hidden units")),
-            ("b2", n, format!("{n} inputs")),
-        ];
-        for (list, (name, want, why)) in lists.iter().zip(wants) {
-            if list.len() != want {
-                return Err(LoadError::Shape { name, got: list.len(), want, why });
+        // v1 keeps the blocks at the top level; v2 under "blocks"
+        let holder = if version == 1 {
+            &obj
+        } else {
+            obj.get("blocks").and_then(Value::as_object).ok_or(LoadError::Entry("blocks", "an object of lists"))?
+        };
+        let empty = empty_model(spec, &params);
+        let layout = empty.layout();
+        let mut lists = Vec::with_capacity(layout.blocks().len());
+        for b in layout.blocks() {
+            lists.push((b.name, weights(holder, b.name)?));
+        }
+        for ((name, list), b) in lists.iter().zip(layout.blocks()) {
+            if list.len() != b.len() {
+                let why = block_shape(b.rows, b.cols, &params);
+                return Err(LoadError::Shape { name, got: list.len(), want: b.len(), why });
             }
         }
-        let mut numbers = Vec::with_capacity(4);
-        for (list, name) in lists.into_iter().zip(["w1", "b1", "w2", "b2"]) {
-            numbers.push(finite(list, name)?);
+        let mut blocks = Vec::with_capacity(lists.len());
+        for (name, list) in lists {
+            blocks.push((name, finite(list, name)?));
         }
-        let [w1, b1, w2, b2]: [Vec<f32>; 4] = numbers.try_into().expect("four lists");
-        Ok(SavedModel { format: FORMAT.into(), version, params, steps, w1, b1, w2, b2 })
+        debug_assert!(version > 1 || blocks.iter().map(|b| b.0).eq(V1_BLOCKS));
+        Ok(SavedModel { format: FORMAT.into(), version, model: spec.key, params, steps, blocks })
     }
 
-    /// The settings, step count and network this file describes.
-    pub fn into_model(self) -> (Params, u64, Sae<f32>) {
-        let (h, n) = (self.params.hidden, self.params.patch * self.params.patch);
-        let sae = Sae {
-            w1: DMatrix::from_vec(h, n, self.w1),
-            b1: DVector::from_vec(self.b1),
-            w2: DMatrix::from_vec(n, h, self.w2),
-            b2: DVector::from_vec(self.b2),
-            output: self.params.output,
-        };
-        (self.params, self.steps, sae)
+    /// The settings, step count and model this file describes.
+    pub fn into_model(self) -> Loaded {
+        let spec = registry::spec(self.model).expect("from_json accepts only registered models");
+        let mut model = empty_model(spec, &self.params);
+        let theta: Vec<f32> = self.blocks.into_iter().flat_map(|(_, v)| v).collect();
+        model.theta_mut().copy_from_slice(&theta);
+        (self.params, self.steps, model)
+    }
+}
+
+/// A model of `spec` shaped by `params` (its weights are overwritten by the caller).
+fn empty_model(spec: &ModelSpec, params: &Params) -> Box<dyn Model<f32>> {
+    let shape = Shape { inputs: params.patch * params.patch, hidden: params.hidden, output: params.output };
+    (spec.build)(&shape, params.knobs_of(spec.key), &mut Pcg32::seed_from_u64(0))
+}
+
+/// Where a block's size comes from, for the shape error ("25 hidden units × 64 inputs").
+fn block_shape(rows: usize, cols: usize, p: &Params) -> String {
+    let (h, n) = (p.hidden, p.patch * p.patch);
+    let name = |d: usize| {
+        if d == h {
+            format!("{h} hidden units")
+        } else if d == n {
+            format!("{n} inputs")
+        } else {
+            format!("{d}")
+        }
+    };
+    if cols == 1 {
+        name(rows)
+    } else {
+        format!("{} × {}", name(rows), name(cols))
     }
 }
 
@@ -256,13 +322,18 @@ fn finite(list: &[Value], name: &'static str) -> Result<Vec<f32>, LoadError> {
         .collect()
 }
 
-/// The model file for `sae` trained `steps` steps with `params` (see the module docs).
-pub fn save(params: &Params, steps: u64, sae: &Sae<f32>) -> String {
-    SavedModel::new(params, steps, sae).to_json()
+/// The model file for `model` trained `steps` steps with `params` (see the module docs).
+pub fn save(params: &Params, steps: u64, model: &dyn Model<f32>) -> String {
+    let f = model.filters();
+    let filters: Vec<Vec<f32>> = (0..f.nrows()).map(|j| f.row(j).iter().copied().collect()).collect();
+    SavedModel::new(params, steps, model).to_json(&filters)
 }
 
-/// The settings, step count and network in a model file, or what was wrong with it.
-pub fn load(text: &str) -> Result<(Params, u64, Sae<f32>), LoadError> {
+/// What a model file holds: its settings, its step count and the model.
+pub type Loaded = (Params, u64, Box<dyn Model<f32>>);
+
+/// The settings, step count and model in a model file, or what was wrong with it.
+pub fn load(text: &str) -> Result<Loaded, LoadError> {
     SavedModel::from_json(text).map(SavedModel::into_model)
 }
 

@@ -18,7 +18,6 @@ use super::view::{diagram::DiagramView, download, filters::FilterView, loss, los
 use super::{events, markup, persist};
 use crate::data::{prepare, Dataset, Image, PatchSampler};
 use crate::history::{LossHistory, LossPoint};
-use crate::model::Workspace;
 use crate::readouts::{history_csv, VerdictLevel};
 use crate::state::{from_hash, saved, to_hash, Change, Layout, Params};
 use crate::train::Trainer;
@@ -90,8 +89,9 @@ pub struct App {
     running: bool,
     display: PatchSampler,
     shown: DMatrix<f32>,
-    /// The shown patch's activations and reconstruction, reused every frame.
-    shown_ws: Workspace<f32>,
+    /// The shown patch's code (h×1) and reconstruction (n×1), reused every frame.
+    shown_code: DMatrix<f32>,
+    shown_recon: DMatrix<f32>,
     candidates: DMatrix<f32>,
     shown_since: f64,
     last_readout: f64,
@@ -165,8 +165,7 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
     // the diagram's patches come from their own stream, so showing them does not change
     // which patches training sees (a seed must reproduce a run exactly)
     let display = display_sampler(&data.train, &params)?;
-    let n = params.patch * params.patch;
-    let shown_ws = Workspace::new(n, params.hidden, 1);
+    let (n, hidden) = (params.patch * params.patch, params.hidden);
     let mut app = App {
         form: SettingsForm::new(root)?,
         pending: None,
@@ -188,7 +187,8 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         running: false,
         display,
         shown: DMatrix::zeros(n, 1),
-        shown_ws,
+        shown_code: DMatrix::zeros(hidden, 1),
+        shown_recon: DMatrix::zeros(n, 1),
         candidates: DMatrix::zeros(n, DISPLAY_CANDIDATES),
         shown_since: f64::NEG_INFINITY,
         last_readout: f64::NEG_INFINITY,
@@ -281,13 +281,13 @@ impl App {
             self.say("error", &d.to_string());
         } else if slice.steps > 0 {
             self.panels.observe(&self.trainer);
-            let m = slice.mean;
+            let m = slice.mean[0];
             // the held-out cost is sampled when the chart is about to be redrawn
             let held_out = if readout_due { self.panels.held_out_cost(&self.trainer) } else { f32::NAN };
             self.history.push(LossPoint {
                 step: self.trainer.steps(),
                 recon: m.recon as f32,
-                sparsity: m.sparsity as f32,
+                sparsity: m.penalty_sum() as f32,
                 decay: m.decay as f32,
                 total: m.total() as f32,
                 span: slice.steps,
@@ -320,10 +320,11 @@ impl App {
 
     fn draw(&mut self, now: f64, readout_due: bool) -> Result<(), JsValue> {
         let p = self.params.patch;
-        let sae = self.trainer.sae();
-        self.filters.draw(&sae.w1, p)?;
-        sae.forward(&self.shown, &mut self.shown_ws);
-        let (hidden, recon) = (self.shown_ws.a1.as_slice(), self.shown_ws.a2.as_slice());
+        self.filters.draw(&self.trainer.model().filters(), p)?;
+        let (model, ctx) = self.trainer.model_ctx_mut(0);
+        model.encode(&self.shown, &ctx, &mut self.shown_code);
+        model.decode(&self.shown_code, &mut self.shown_recon);
+        let (hidden, recon) = (self.shown_code.as_slice(), self.shown_recon.as_slice());
         self.diagram.draw(self.shown.as_slice(), hidden, recon, p)?;
         if readout_due {
             self.loss.draw(self.history.points())?;
@@ -341,7 +342,7 @@ impl App {
             self.last_readout = now;
         }
         if now - self.last_slow_readout >= SLOW_READOUT_MS {
-            self.panels.draw_slow(&self.trainer)?;
+            self.panels.draw_slow(&mut self.trainer)?;
             self.last_slow_readout = now;
         }
         Ok(())
@@ -433,7 +434,8 @@ impl App {
             self.shown = DMatrix::zeros(n, 1);
             self.candidates = DMatrix::zeros(n, DISPLAY_CANDIDATES);
         }
-        self.shown_ws = Workspace::new(n, next.hidden, 1);
+        self.shown_code = DMatrix::zeros(next.hidden, 1);
+        self.shown_recon = DMatrix::zeros(n, 1);
         self.trainer = trainer;
         self.display = display;
         self.params = next;
@@ -554,7 +556,7 @@ impl App {
     /// unless the offer of the previously kept one is still unanswered.
     pub(crate) fn autosave(&self) {
         if self.trainer.steps() > 0 && !self.offer_open {
-            persist::save_last_model(&saved::save(&self.params, self.trainer.steps(), self.trainer.sae()));
+            persist::save_last_model(&saved::save(&self.params, self.trainer.steps(), self.trainer.model()));
         }
     }
 
@@ -658,7 +660,7 @@ impl App {
 
     /// Downloads the model (settings, weights, step count) as JSON.
     pub(crate) fn save_model(&self) {
-        let json = saved::save(&self.params, self.trainer.steps(), self.trainer.sae());
+        let json = saved::save(&self.params, self.trainer.steps(), self.trainer.model());
         if let Err(e) = download::download_text("sae-lab-model.json", "application/json", &json) {
             self.say("error", &format!("Saving failed: {}. Nothing was changed.", dom::describe(&e)));
         }

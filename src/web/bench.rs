@@ -8,7 +8,7 @@ use rand_pcg::Pcg32;
 use wasm_bindgen::prelude::*;
 
 use crate::data::{natural_images, PatchSampler};
-use crate::model::{cost_and_grad, Grads, Hyper, Optimizer, OptimizerKind, Output, Sae, ValidHyper, Workspace};
+use crate::model::{cost_and_grad, Hyper, Optimizer, OptimizerKind, Output, Sae, ValidHyper, Workspace};
 
 const N: usize = 64;
 
@@ -18,7 +18,7 @@ pub struct StepBench {
     sae: Sae<f32>,
     opt: Optimizer<f32>,
     ws: Workspace<f32>,
-    g: Grads<f32>,
+    g: Vec<f32>,
     x: DMatrix<f32>,
     hyper: ValidHyper,
 }
@@ -33,9 +33,9 @@ impl StepBench {
         let mut x = DMatrix::zeros(N, batch);
         sampler.fill(&mut x);
         let sae: Sae<f32> = Sae::init(N, hidden, Output::Sigmoid, &mut Pcg32::seed_from_u64(1));
-        let opt = Optimizer::new(OptimizerKind::Adam, &sae);
+        let opt = Optimizer::new(OptimizerKind::Adam, sae.param_count());
         let ws = Workspace::new(N, hidden, batch);
-        let g = Grads::like(&sae);
+        let g = vec![0.0; sae.param_count()];
         let hyper = Hyper::default().validate().expect("defaults are valid");
         StepBench { sae, opt, ws, g, x, hyper }
     }
@@ -50,7 +50,7 @@ impl StepBench {
         let t0 = now_ms();
         for _ in 0..steps {
             cost_and_grad(&self.sae, &self.x, &self.hyper, &mut self.ws, &mut self.g);
-            self.opt.step(&mut self.sae, &self.g, 1e-3);
+            self.opt.step(self.sae.theta_mut(), &self.g, 1e-3);
         }
         steps as f64 * 1e3 / (now_ms() - t0).max(1e-3)
     }

@@ -125,7 +125,7 @@ impl Panels {
 
     /// Total cost on the held-out patches.
     pub fn held_out_cost(&mut self, trainer: &Trainer) -> f32 {
-        self.held_out.evaluate(trainer.sae(), trainer.hyper()).total() as f32
+        self.held_out.evaluate(trainer.model(), &trainer.ctx(0)).total() as f32
     }
 
     /// Redraws the fast readouts and the verdict; returns the verdict.
@@ -140,11 +140,18 @@ impl Panels {
         recon: &[f32],
     ) -> Result<EdgeVerdict, JsValue> {
         let p = trainer.setup().patch;
-        let sae = trainer.sae();
+        let model = trainer.model();
+        let filters = model.filters();
         self.tracker.stats_into(&mut self.stats);
         let stats = &self.stats;
-        // before any batch was observed, show the trainer's own ρ̂
-        let rho_hat = if stats.rho_hat.is_empty() { trainer.rho_hat() } else { &stats.rho_hat };
+        // before any batch was observed, show the latest batch's mean codes
+        let latest: Vec<f32>;
+        let rho_hat = if stats.rho_hat.is_empty() {
+            latest = trainer.last_batch().1.column_mean().iter().copied().collect();
+            &latest
+        } else {
+            &stats.rho_hat
+        };
         self.status.clear();
         self.status.extend(rho_hat.iter().map(|&r| match unit_status(r, rho) {
             UnitStatus::Ok => 0,
@@ -153,19 +160,19 @@ impl Panels {
         }));
         self.rho_bars.draw(rho_hat, rho, &self.status)?;
         let hist = firing_histogram(&stats.firing, FIRING_BINS, FIRING_MIN_LOG10);
-        self.firing.draw(&hist, FIRING_MIN_LOG10, stats.dead, stats.l0, stats.fve, sae.hidden())?;
+        self.firing.draw(&hist, FIRING_MIN_LOG10, stats.dead, stats.l0, stats.fve, model.hidden())?;
         self.recon_patch.draw(shown, recon, p)?;
 
-        let j = self.selected.min(sae.hidden() - 1);
-        let filter: Vec<f32> = sae.w1.row(j).iter().copied().collect();
+        let j = self.selected.min(model.hidden() - 1);
+        let filter: Vec<f32> = filters.row(j).iter().copied().collect();
         let norm = filter.iter().map(|w| w * w).sum::<f32>().sqrt();
         let top: Vec<(f32, &[f32])> = self.top.top(j).collect();
         self.unit.draw(j, &filter, p, rho_hat.get(j).copied().unwrap_or(f32::NAN), rho, norm, &top)?;
-        self.filters_copy.draw(&sae.w1, p)?;
+        self.filters_copy.draw(&filters, p)?;
 
-        let verdict = edge_verdict(&sae.w1, p);
+        let verdict = edge_verdict(&filters, p);
         // on bars the edge indicator does not apply (a bar spans the patch): say what does
-        let banner = if data == Dataset::Bars { bar_verdict(&sae.w1, p) } else { verdict.clone() };
+        let banner = if data == Dataset::Bars { bar_verdict(&filters, p) } else { verdict.clone() };
         let class = match banner.level {
             VerdictLevel::None => "verdict none",
             VerdictLevel::Emerging => "verdict emerging",
@@ -177,22 +184,16 @@ impl Panels {
     }
 
     /// Redraws the slow views: the whole image rebuilt, and PCA (computed once per shape).
-    pub fn draw_slow(&mut self, trainer: &Trainer) -> Result<(), JsValue> {
+    pub fn draw_slow(&mut self, trainer: &mut Trainer) -> Result<(), JsValue> {
         let p = trainer.setup().patch;
-        let sampler = trainer.sampler();
-        let (test, sigma) = (&self.test, sampler.sigma());
-        let rec = reconstruct_noisy(
-            trainer.sae(),
-            test.image(),
-            p,
-            sigma,
-            IMAGE_CROP,
-            test.noise_field(),
-            test.noise_sigma(),
-        );
+        let sigma = trainer.sampler().sigma();
+        let test = &self.test;
+        let (model, ctx) = trainer.model_ctx_mut(0);
+        let rec =
+            reconstruct_noisy(model, &ctx, test.image(), p, sigma, IMAGE_CROP, test.noise_field(), test.noise_sigma());
         self.image.draw(&rec.original, &rec.recon, &rec.error, rec.width, rec.height)?;
         let score = if test.noise_sigma() > 0.0 {
-            let clean = reconstruct_image(trainer.sae(), test.image(), p, sigma, IMAGE_CROP);
+            let clean = reconstruct_image(model, &ctx, test.image(), p, sigma, IMAGE_CROP);
             let (noise_in, noise_out) = noise_passed(&rec, &clean);
             format!(
                 "Noise σ = {:.2} changes the input by {noise_in:.4} (mean square) and the reconstruction by \

@@ -90,7 +90,11 @@ try {
     // bad files: each gets a message and changes nothing
     const bad = {
       "not-json.json": "this is not json",
-      "wrong-shape.json": JSON.stringify({ ...JSON.parse(readSaved()), w1: [1, 2, 3] }),
+      "wrong-shape.json": (() => {
+        const o = JSON.parse(readSaved());
+        return JSON.stringify({ ...o, blocks: { ...o.blocks, w1: [1, 2, 3] } });
+      })(),
+      "unknown-model.json": JSON.stringify({ ...JSON.parse(readSaved()), model: "hopfield" }),
       "nan.json": readSaved().replace(/("w2":\s*\[)\s*[-0-9.e]+/, "$1 1e999"),
       "huge.json": "x".repeat(17 * 1024 * 1024),
       "other.json": JSON.stringify({ hello: "world" }),

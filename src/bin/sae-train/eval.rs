@@ -2,7 +2,7 @@
 //! mean activations and firing, and the edge indicator, on a fresh set of patches.
 
 use nalgebra::DMatrix;
-use sae_lab::model::CostParts;
+use sae_lab::model::Cost;
 use sae_lab::readouts::{edge_verdict, HeldOut, ACTIVE_THRESHOLD};
 use sae_lab::state::saved::MAX_BYTES;
 use sae_lab::state::{load, LoadError, Params};
@@ -19,7 +19,7 @@ const MAX_PATCHES: usize = 200_000;
 #[derive(Debug)]
 pub struct Evaluation {
     /// Cost terms under the model's hyperparameters.
-    pub parts: CostParts,
+    pub parts: Cost,
     /// Mean activation ρ̂_j of each unit over the patches.
     pub rho_hat: Vec<f64>,
     /// Share of patches on which each unit fires (a > [`ACTIVE_THRESHOLD`]).
@@ -51,9 +51,9 @@ pub fn run(args: EvalArgs) -> Result<(), Failure> {
     // the trainer the model came from normalises patches with this σ: use the same one
     let trainer = Trainer::new(params.setup(), hyper, source.images).map_err(Failure::input)?;
     let mut set = HeldOut::from_sampler(trainer.sampler(), args.patches, args.seed).map_err(Failure::input)?;
-    let parts = set.evaluate(&sae, &hyper);
-    let (rho_hat, firing) = unit_rates(set.activations().0);
-    let verdict = edge_verdict(&sae.w1, params.patch);
+    let parts = set.evaluate(sae.as_ref(), &trainer.ctx(0));
+    let (rho_hat, firing) = unit_rates(set.activations().expect("evaluated just now").0);
+    let verdict = edge_verdict(&sae.filters(), params.patch);
     let e = Evaluation { parts, rho_hat, firing, edge_units: verdict.edge_units, verdict: verdict.text };
     if args.json {
         println!("{}", to_json(&e, &params, steps, &name, args.patches, &source.describe));
@@ -96,7 +96,7 @@ fn print_text(e: &Evaluation, p: &Params, steps: u64, name: &str, count: usize, 
     println!("model          {name}: {n} → {} → {n} ({output} output), {steps} steps", p.hidden);
     println!("patches        {count} of {}×{} from {data}", p.patch, p.patch);
     println!("reconstruction {:.6}", e.parts.recon);
-    println!("sparsity       {:.6} ({} penalty)", e.parts.sparsity, word(PenaltyArg::from(p.penalty)));
+    println!("sparsity       {:.6} ({} penalty)", e.parts.penalty_sum(), word(PenaltyArg::from(p.penalty)));
     println!("weight decay   {:.6}", e.parts.decay);
     println!("total cost     {:.6}", e.parts.total());
     println!("mean ρ̂         {:.5} (target ρ = {}), range {lo:.5} to {hi:.5}", mean(&e.rho_hat), p.rho);
@@ -119,7 +119,7 @@ fn to_json(e: &Evaluation, p: &Params, steps: u64, name: &str, count: usize, dat
         "patches": count,
         "data": data,
         "reconstruction": e.parts.recon,
-        "sparsity": e.parts.sparsity,
+        "sparsity": e.parts.penalty_sum(),
         "weight_decay": e.parts.decay,
         "total": e.parts.total(),
         "rho": p.rho,

@@ -5,7 +5,8 @@
 //! same stream, as a minibatch run with the same seed (both come from [`Trainer::new`]).
 
 use nalgebra::DMatrix;
-use sae_lab::model::{cost_and_grad, evaluate, CostParts, Grads, Sae, ValidHyper, Workspace};
+use sae_lab::model::sparse_ae::family_cost;
+use sae_lab::model::{cost_and_grad, evaluate, Cost, Model, Output, Sae, ValidHyper, Workspace};
 use sae_lab::train::Trainer;
 
 use crate::lbfgs::{self, Options, Report};
@@ -21,7 +22,7 @@ pub struct FullBatch {
     /// What L-BFGS did.
     pub report: Report,
     /// The cost terms of the final network on the training patches (in f64).
-    pub parts: CostParts,
+    pub parts: Cost,
 }
 
 /// Trains `trainer`'s initial network on the next `patches` patches of its stream with
@@ -29,7 +30,7 @@ pub struct FullBatch {
 pub fn train(trainer: &Trainer, patches: usize, iters: usize, progress: &mut Progress) -> FullBatch {
     let x = training_set(trainer, patches);
     let n = x.nrows();
-    let mut sae = widen(trainer.sae());
+    let mut sae = widen(&sae_of(trainer.model(), trainer.setup().output));
     let hyper = *trainer.hyper();
     let mut theta = sae.to_flat();
     let opts = Options { max_iters: iters, ..Options::default() };
@@ -38,7 +39,7 @@ pub fn train(trainer: &Trainer, patches: usize, iters: usize, progress: &mut Pro
     });
     sae.set_flat(&theta).expect("θ has the network's parameter count");
     let parts = evaluate(&sae, &x, &hyper, &mut Workspace::new(n, sae.hidden(), patches));
-    FullBatch { sae: narrow(&sae), report, parts }
+    FullBatch { sae: narrow(&sae), report, parts: family_cost(parts) }
 }
 
 /// The next `count` patches of `trainer`'s stream (normalised to [0.1, 0.9] like UFLDL's
@@ -60,30 +61,33 @@ pub fn objective<'a>(
     hyper: ValidHyper,
 ) -> impl FnMut(&[f64], &mut [f64]) -> f64 + 'a {
     let mut ws = Workspace::new(sae.inputs(), sae.hidden(), x.ncols());
-    let mut g = Grads::like(&sae);
     move |theta, grad| {
         sae.set_flat(theta).expect("θ has the network's parameter count");
-        let parts = cost_and_grad(&sae, x, &hyper, &mut ws, &mut g);
-        let mut rest = grad;
-        for block in g.blocks() {
-            let (head, tail) = rest.split_at_mut(block.len());
-            head.copy_from_slice(block);
-            rest = tail;
-        }
-        parts.total()
+        cost_and_grad(&sae, x, &hyper, &mut ws, grad).total()
     }
+}
+
+/// The sparse autoencoder behind a model of the family, from its θ.
+pub fn sae_of(m: &dyn Model<f32>, output: Output) -> Sae<f32> {
+    let mut s = Sae::zeros(m.inputs(), m.hidden(), output);
+    s.set_flat(m.theta()).expect("a sparse autoencoder's θ");
+    s
 }
 
 /// The network in f64 (exact).
 pub fn widen(s: &Sae<f32>) -> Sae<f64> {
-    let f = |v: f32| f64::from(v);
-    Sae { w1: s.w1.map(f), b1: s.b1.map(f), w2: s.w2.map(f), b2: s.b2.map(f), output: s.output }
+    let mut out = Sae::zeros(s.inputs(), s.hidden(), s.output);
+    let theta: Vec<f64> = s.theta().iter().map(|&v| f64::from(v)).collect();
+    out.set_flat(&theta).expect("same shape");
+    out
 }
 
 /// The network in f32 (rounded to nearest).
 pub fn narrow(s: &Sae<f64>) -> Sae<f32> {
-    let f = |v: f64| v as f32;
-    Sae { w1: s.w1.map(f), b1: s.b1.map(f), w2: s.w2.map(f), b2: s.b2.map(f), output: s.output }
+    let mut out = Sae::zeros(s.inputs(), s.hidden(), s.output);
+    let theta: Vec<f32> = s.theta().iter().map(|&v| v as f32).collect();
+    out.set_flat(&theta).expect("same shape");
+    out
 }
 
 #[cfg(test)]
@@ -93,14 +97,18 @@ mod tests {
     use rand_pcg::Pcg32;
     use sae_lab::data::Dataset;
     use sae_lab::model::gradcheck::{numerical_gradient, relative_difference};
-    use sae_lab::model::{Hyper, Output};
+    use sae_lab::model::sae::{B1, B2};
+    use sae_lab::model::Hyper;
     use sae_lab::train::Setup;
 
     #[test]
     fn the_flat_gradient_is_backpropagation_in_the_flat_layout() {
         let mut rng = Pcg32::seed_from_u64(3);
         let mut sae: Sae<f64> = Sae::init(16, 4, Output::Sigmoid, &mut rng);
-        sae.b1.iter_mut().chain(sae.b2.iter_mut()).for_each(|b| *b = rng.random_range(-0.5..0.5));
+        for block in [B1, B2] {
+            let range = sae.layout().range(block);
+            sae.theta_mut()[range].iter_mut().for_each(|b| *b = rng.random_range(-0.5..0.5));
+        }
         let x = DMatrix::from_fn(16, 12, |_, _| rng.random_range(0.1..0.9));
         let hyper = Hyper { beta: 3.0, lambda: 1e-3, rho: 0.1, ..Hyper::default() }.validate().unwrap();
         let mut theta = sae.to_flat();
@@ -108,9 +116,9 @@ mod tests {
         let mut analytic = vec![0.0; theta.len()];
         let cost = f(&theta, &mut analytic);
         // exactly the blocks of cost_and_grad, concatenated in to_flat order
-        let mut g = Grads::like(&sae);
+        let mut g = vec![0.0; theta.len()];
         let parts = cost_and_grad(&sae, &x, &hyper, &mut Workspace::new(16, 4, 12), &mut g);
-        assert_eq!((cost, analytic.clone()), (parts.total(), g.blocks().concat()));
+        assert_eq!((cost, analytic.clone()), (parts.total(), g));
         let numeric = numerical_gradient(&mut theta, 1e-5, |t| f(t, &mut vec![0.0; t.len()]));
         let diff = relative_difference(&analytic, &numeric);
         assert!(diff < 1e-9, "relative difference {diff:e}");
@@ -133,7 +141,8 @@ mod tests {
         let x = training_set(&t, 300);
         assert_eq!(x.shape(), (16, 300));
         assert!(x.iter().all(|v| (0.1..=0.9).contains(v)));
-        let start = evaluate(&widen(t.sae()), &x, t.hyper(), &mut Workspace::new(16, 5, 300)).total();
+        let start =
+            evaluate(&widen(&sae_of(t.model(), setup.output)), &x, t.hyper(), &mut Workspace::new(16, 5, 300)).total();
         let run = train(&t, 300, 30, &mut Progress::new(30, "iter", LOG_EVERY, true));
         assert_eq!(run.report.iters, 30, "{:?}", run.report);
         assert!((run.parts.total() - run.report.cost).abs() < 1e-12);

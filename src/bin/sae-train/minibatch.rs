@@ -1,7 +1,7 @@
 //! Minibatch training with the page's own [`Trainer`]: the same steps, in the same order,
 //! as the page takes with the same settings and seed.
 
-use sae_lab::model::CostParts;
+use sae_lab::model::Cost;
 use sae_lab::train::{Diverged, Trainer};
 
 use crate::progress::{terms, Progress};
@@ -12,8 +12,8 @@ const CHUNK: u64 = 100;
 /// Runs `steps` steps, or until training diverges: then the trainer holds the weights from
 /// the start of the chunk in which it did (at most [`CHUNK`] steps back), all finite.
 /// Returns the mean cost terms of the last chunk.
-pub fn train(trainer: &mut Trainer, steps: u64, progress: &mut Progress) -> Result<CostParts, Diverged> {
-    let mut last = CostParts::default();
+pub fn train(trainer: &mut Trainer, steps: u64, progress: &mut Progress) -> Result<Cost, Diverged> {
+    let mut last = Cost::default();
     let mut done = 0;
     while done < steps {
         let k = CHUNK.min(steps - done) as u32;
@@ -23,7 +23,7 @@ pub fn train(trainer: &mut Trainer, steps: u64, progress: &mut Progress) -> Resu
             return Err(d);
         }
         done += u64::from(slice.steps);
-        last = slice.mean;
+        last = slice.mean[0];
         progress.update(done, &terms(&last));
     }
     Ok(last)
@@ -51,16 +51,16 @@ mod tests {
             page.step().unwrap();
         }
         assert_eq!(t.steps(), 250);
-        assert_eq!(t.sae(), page.sae(), "same weights as stepping one by one");
+        assert_eq!(t.model().theta(), page.model().theta(), "same weights as stepping one by one");
         assert!(mean.is_finite() && mean.total() > 0.0);
     }
 
     #[test]
     fn divergence_keeps_finite_weights() {
         let mut t = trainer(1.0);
-        t.sae_mut().w1[(0, 0)] = 1e30;
+        t.model_mut().theta_mut()[0] = 1e30;
         let d = train(&mut t, 300, &mut Progress::new(300, "step", 1000, false)).unwrap_err();
         assert_eq!(d.lr, 1.0);
-        assert!(t.steps() <= d.step && t.sae().is_finite());
+        assert!(t.steps() <= d.step && t.model().is_finite());
     }
 }

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use nalgebra::DMatrix;
-use sae_lab::model::Sae;
+use sae_lab::model::Model;
 use sae_lab::raster::{draw_filter_grid, Rgba};
 use sae_lab::state::{save, Params};
 
@@ -23,9 +23,9 @@ pub fn check_destination(path: &Path) -> Result<(), String> {
     }
 }
 
-/// Writes the model file for `sae` trained `steps` steps with `params`.
-pub fn write_model(path: &Path, params: &Params, steps: u64, sae: &Sae<f32>) -> Result<(), String> {
-    write(path, save(params, steps, sae).as_bytes())
+/// Writes the model file for `model` trained `steps` steps with `params`.
+pub fn write_model(path: &Path, params: &Params, steps: u64, model: &dyn Model<f32>) -> Result<(), String> {
+    write(path, save(params, steps, model).as_bytes())
 }
 
 /// Writes the rows of `w1` as the page's tile grid (each tile with its own contrast, 0 is

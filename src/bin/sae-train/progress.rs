@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use sae_lab::model::CostParts;
+use sae_lab::model::Cost;
 
 /// Reports how far a run of `total` steps or iterations has come.
 pub struct Progress {
@@ -81,6 +81,6 @@ impl Progress {
 }
 
 /// "cost 0.451234 = recon 0.012345 + sparsity 0.432100 + decay 0.006789".
-pub fn terms(p: &CostParts) -> String {
-    format!("cost {:.6} = recon {:.6} + sparsity {:.6} + decay {:.6}", p.total(), p.recon, p.sparsity, p.decay)
+pub fn terms(p: &Cost) -> String {
+    format!("cost {:.6} = recon {:.6} + sparsity {:.6} + decay {:.6}", p.total(), p.recon, p.penalty_sum(), p.decay)
 }

@@ -1,7 +1,8 @@
 //! `sae-train train`: checks everything first, trains (minibatch steps or full-batch
 //! L-BFGS), then writes the model and the filters.
 
-use sae_lab::model::{CostParts, Sae};
+use sae_lab::model::sparse_ae::SparseAe;
+use sae_lab::model::{Cost, Model};
 use sae_lab::readouts::edge_verdict;
 use sae_lab::state::Params;
 use sae_lab::train::Trainer;
@@ -53,7 +54,7 @@ pub fn run(args: TrainArgs) -> Result<(), Failure> {
             r.stop,
             progress.seconds()
         );
-        (run.sae, r.iters as u64, run.parts, None)
+        (Box::new(SparseAe::new(run.sae)) as Box<dyn Model<f32>>, r.iters as u64, run.parts, None)
     } else {
         let opt = word(OptimizerArg::from(params.optimizer));
         println!("training {} steps of {opt} on batches of {}", args.steps, params.batch);
@@ -64,14 +65,14 @@ pub fn run(args: TrainArgs) -> Result<(), Failure> {
         let done = trainer.steps();
         println!("trained  {done} steps in {secs:.1} s ({:.0} steps/s)", done as f64 / secs.max(1e-9));
         match result {
-            Ok(last) => (trainer.sae().clone(), done, last, None),
+            Ok(last) => (trainer.model().boxed_clone(), done, last, None),
             Err(d) => {
                 let why = format!(
                     "Training diverged at step {} with learning rate {} (the cost became NaN or infinite); \
                      the last finite model, from step {done}, was written: try a lower --lr.",
                     d.step, d.lr
                 );
-                (trainer.sae().clone(), done, CostParts::default(), Some(Failure::diverged(why)))
+                (trainer.model().boxed_clone(), done, Cost::default(), Some(Failure::diverged(why)))
             }
         }
     };
@@ -79,15 +80,16 @@ pub fn run(args: TrainArgs) -> Result<(), Failure> {
         let over = if args.lbfgs { "all training patches" } else { "the last 100 steps" };
         println!("final    {} (over {over})", terms(&parts));
     }
-    finish(&args, &params, steps, &sae)?;
+    finish(&args, &params, steps, sae.as_ref())?;
     failure.map_or(Ok(()), Err)
 }
 
 /// Writes both files and says what the filters look like.
-fn finish(args: &TrainArgs, params: &Params, steps: u64, sae: &Sae<f32>) -> Result<(), Failure> {
-    println!("edges    {}", edge_verdict(&sae.w1, params.patch).text);
-    output::write_model(&args.out, params, steps, sae)?;
-    let (w, h) = output::write_filters(&args.filters, &sae.w1, params.patch)?;
+fn finish(args: &TrainArgs, params: &Params, steps: u64, model: &dyn Model<f32>) -> Result<(), Failure> {
+    let filters = model.filters();
+    println!("edges    {}", edge_verdict(&filters, params.patch).text);
+    output::write_model(&args.out, params, steps, model)?;
+    let (w, h) = output::write_filters(&args.filters, &filters, params.patch)?;
     println!("wrote    {} and {} ({w}×{h})", args.out.display(), args.filters.display());
     Ok(())
 }

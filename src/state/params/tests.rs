@@ -154,6 +154,7 @@ pub(crate) fn arb_params() -> impl proptest::strategy::Strategy<Value = Params> 
             step_ms: show.1,
             hide: show.2.into_iter().map(String::from).collect(),
             layout: if show.3 { Layout::Present } else { Layout::Normal },
+            ..Params::default()
         },
     )
 }
