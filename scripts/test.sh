@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Command 2 of the README: install what is missing, then run every test:
+#   0. cargo fmt --check and clippy with warnings as errors, natively and for wasm32
 #   1. native: the maths, data and training (cargo test)
 #   2. browser: the app mounted in headless Chromium (wasm-pack test --headless --chrome)
 #   3. the release page built by Trunk, driven in headless Chromium: training and readouts
@@ -8,6 +9,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
+
+say "0/3 formatting and lints (native and wasm32)"
+cargo fmt --check
+cargo clippy --quiet --all-targets -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 say "1/3 native tests"
 cargo test --quiet

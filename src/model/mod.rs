@@ -18,20 +18,29 @@
 //! - [`knob`]: a model's own knob, declared once in its file.
 //! - [`registry`]: every model, one line each.
 //! - [`sparse_ae`]: the sparse autoencoder as a [`Model`].
+//! - [`sparse_coding`] (with [`fista`], its inference): Olshausen & Field's dictionary.
+//! - [`relu_l1`]: ReLU encoder, linear decoder, L1 on codes × decoder norms.
+//! - [`topk`]: Gao et al.'s TopK autoencoder with AuxK against dead units.
+//! - [`contractive`]: Rifai et al.'s contractive autoencoder.
 
 pub mod activation;
+pub mod contractive;
 pub mod cost;
 pub mod edges;
 pub mod family;
+pub mod fista;
 pub mod gemm;
 pub mod gradcheck;
 pub mod hyper;
 pub mod knob;
 pub mod optim;
 pub mod registry;
+pub mod relu_l1;
 pub mod sae;
 pub mod sparse_ae;
+pub mod sparse_coding;
 pub mod sparsity;
+pub mod topk;
 pub mod workspace;
 
 pub use cost::{cost_and_grad, cost_and_grad_pair, evaluate, evaluate_pair, CostParts};

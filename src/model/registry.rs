@@ -31,6 +31,9 @@ pub struct ModelSpec {
     pub name: &'static str,
     /// One line on what it is, for the menu's tooltip and the CLI's help.
     pub about: &'static str,
+    /// What it learns from whitened natural patches here, as measured by its edge test: the
+    /// page shows it beside the filters.
+    pub lesson: &'static str,
     /// Its own knobs (the link writes them as `key.knob=value`).
     pub knobs: &'static [Knob],
     /// The update rule it trains with by default (sparse coding's dictionary wants SGD).
@@ -48,7 +51,13 @@ impl std::fmt::Debug for ModelSpec {
 }
 
 /// The family, in menu order. The first is the default.
-pub const MODELS: &[ModelSpec] = &[super::sparse_ae::SPEC];
+pub const MODELS: &[ModelSpec] = &[
+    super::sparse_ae::SPEC,
+    super::sparse_coding::SPEC,
+    super::relu_l1::SPEC,
+    super::topk::SPEC,
+    super::contractive::SPEC,
+];
 
 /// The registry entry for `key`.
 pub fn spec(key: &str) -> Option<&'static ModelSpec> {

@@ -84,6 +84,28 @@ const PRESETS: &[Preset] = &[
                         unstructured and no edges form. If they did, the edge indicator would be fooling us.",
         params: || Params { data: Dataset::Noise, ..Params::default() },
     },
+    Preset {
+        id: "sae-vs-sparse-coding",
+        name: "Sparse autoencoder vs sparse coding",
+        what_it_shows: "Olshausen & Field's sparse coding beside the autoencoder on the same patches: its codes are \
+                        found by optimisation (FISTA), and nearly all its atoms are edges within a few hundred steps, \
+                        long before the autoencoder's.",
+        params: || Params { models: vec!["sae", "sparse-coding"], ..Params::default() },
+    },
+    Preset {
+        id: "topk-vs-relu-l1",
+        name: "TopK (k = 4) vs ReLU + L1",
+        what_it_shows: "Two ways modern interpretability work makes codes sparse: keep exactly k = 4 units, or price \
+                        every activation (L1). Both give edges in about a thousand steps; TopK sets L0 directly.",
+        params: || Params { models: vec!["topk", "relu-l1"], ..Params::default() },
+    },
+    Preset {
+        id: "contractive",
+        name: "Contractive vs sparse autoencoder",
+        what_it_shows: "Penalising how much the code moves with the input (‖∂h/∂x‖²) makes a robust code, not a \
+                        sparse one: measured here, no setting gives edges; from λ_J ≈ 1 the units saturate.",
+        params: || Params { models: vec!["contractive", "sae"], ..Params::default() },
+    },
 ];
 
 /// The L1 preset's weight. L1 on sigmoid activations gave no edges at any weight tried:

@@ -14,7 +14,7 @@ use super::dom::{self, find};
 use super::panels::Panels;
 use super::settings::{same_experiment, SettingsForm};
 use super::upload::Picture;
-use super::view::{diagram::DiagramView, download, filters::FilterView, loss, loss::LossView};
+use super::view::{diagram::DiagramView, download, filters::FilterView, lanes::LanesView, loss, loss::LossView};
 use super::{events, markup, persist};
 use crate::data::{prepare, Dataset, Image, PatchSampler};
 use crate::history::{LossHistory, LossPoint};
@@ -104,6 +104,7 @@ pub struct App {
     edges_at: Option<(u64, f64)>,
     pub(crate) ui: Ui,
     filters: FilterView,
+    lanes: LanesView,
     diagram: DiagramView,
     loss: LossView,
     pub(crate) panels: Panels,
@@ -175,6 +176,7 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         last_autosave: dom::now_ms(),
         panels: Panels::new(root, &trainer, &data.held_out)?,
         filters: FilterView::new(find::<HtmlCanvasElement>(root, "#filters")?)?,
+        lanes: LanesView::new(root)?,
         diagram: DiagramView::new(find::<HtmlCanvasElement>(root, "#diagram")?)?,
         loss: LossView::new(find::<HtmlCanvasElement>(root, "#loss")?)?,
         trainer,
@@ -225,7 +227,7 @@ fn js(msg: String) -> JsValue {
 
 fn new_trainer(params: &Params, images: &[Image]) -> Result<Trainer, JsValue> {
     let valid = params.hyper().validate().map_err(|e| js(e.to_string()))?;
-    Trainer::new(params.setup(), valid, images.to_vec()).map_err(js)
+    Trainer::with_lanes(params.setup(), valid, &params.lanes(), images.to_vec()).map_err(js)
 }
 
 fn display_sampler(images: &[Image], params: &Params) -> Result<PatchSampler, JsValue> {
@@ -321,6 +323,7 @@ impl App {
     fn draw(&mut self, now: f64, readout_due: bool) -> Result<(), JsValue> {
         let p = self.params.patch;
         self.filters.draw(&self.trainer.model().filters(), p)?;
+        self.lanes.draw(&self.trainer, readout_due)?;
         let (model, ctx) = self.trainer.model_ctx_mut(0);
         model.encode(&self.shown, &ctx, &mut self.shown_code);
         model.decode(&self.shown_code, &mut self.shown_recon);
@@ -462,6 +465,9 @@ impl App {
                 Ok(valid) => {
                     self.trainer.set_hyper(valid);
                     self.trainer.set_optimizer(next.optimizer);
+                    for (i, lane) in next.lanes().iter().enumerate() {
+                        self.trainer.set_knobs(i, &lane.knobs);
+                    }
                     self.params = next;
                     if self.pending.take().is_some() {
                         self.staged = None;
@@ -526,6 +532,7 @@ impl App {
     /// Shows the settings everywhere they appear: controls, hidden panels, layout, the link.
     fn show_params(&mut self) {
         self.form.write(&self.params);
+        self.lanes.show(&self.params.models);
         if let Ok(nodes) = self.ui.root.query_selector_all("[data-hide]") {
             for i in 0..nodes.length() {
                 let Some(el) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };

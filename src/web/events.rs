@@ -15,7 +15,9 @@ use crate::data::Dataset;
 use crate::state::{presets, Params};
 
 /// The settings form's controls that act when their value is committed ("change").
-const FORM_CONTROLS: [&str; 15] = [
+const FORM_CONTROLS: [&str; 17] = [
+    "#model",
+    "#compare",
     "#data",
     "#whiten",
     "#lr",
@@ -48,6 +50,9 @@ pub fn wire(app: &Rc<RefCell<App>>, root: &Element) -> Result<(), JsValue> {
     on("#beta", "input", |app, _| app.on_form_change())?;
     for id in FORM_CONTROLS {
         on(id, "change", |app, _| app.on_form_change())?;
+    }
+    for id in super::settings::knob_selectors() {
+        on(&id, "change", |app, _| app.on_form_change())?;
     }
     on("#speed", "input", |app, _| app.on_form_change())?;
     on("#preset", "change", |app, _| {

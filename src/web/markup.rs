@@ -2,6 +2,7 @@
 //! mounted on, so the page and the browser tests get exactly the same DOM.
 
 use crate::data::Dataset;
+use crate::model::{KnobKind, MODELS};
 use crate::sliders::{BETA_MAX, RHO_STEPS};
 use crate::state::presets;
 
@@ -14,13 +15,13 @@ pub fn html() -> String {
   <button id="play" type="button" aria-pressed="false">Play</button>
   <button id="reset" type="button" title="New random weights, same seed and settings">Reset</button>
   <button id="step" type="button" title="One training step (→)">Step</button>
-  <div class="slider" data-hide="rho">
+  <div class="slider sae-only" data-hide="rho">
     <label for="rho">ρ</label>
     <input id="rho" type="range" min="0" max="{rho_steps}" step="1">
     <output id="rho-out" for="rho"></output>
     <span class="hint">sparsity target: how often each unit should fire</span>
   </div>
-  <div class="slider" data-hide="beta">
+  <div class="slider sae-only" data-hide="beta">
     <label for="beta">β</label>
     <input id="beta" type="range" min="0" max="{beta_max}" step="0.1">
     <output id="beta-out" for="beta"></output>
@@ -33,6 +34,12 @@ pub fn html() -> String {
     <input type="file" id="upload" accept="image/*" multiple>
     <label class="file-button" for="upload">Use your own pictures…</label>
     <span class="hint" id="data-desc"></span>
+  </div>
+  <div class="model-choice" data-hide="model">
+    <label for="model">model</label>
+    <select id="model">{model_options}</select>
+    <label for="compare">beside it, on the same patches</label>
+    <select id="compare"><option value="">nothing</option>{model_options}</select>
   </div>
   <div class="status" id="status" aria-live="off"></div>
 </section>
@@ -57,6 +64,9 @@ pub fn html() -> String {
         <input id="noise" type="number" min="0" max="1" step="0.05"></div>
       <div class="field" data-hide="optimizer"><label for="optimizer">optimiser</label>
         <select id="optimizer"><option value="adam">Adam</option><option value="sgd">SGD</option></select></div>
+    </fieldset>
+    <fieldset data-hide="model"><legend>The models' own knobs: live</legend>
+      {knob_fields}
     </fieldset>
     <fieldset><legend>Shape: changing these restarts training</legend>
       <div class="field" data-hide="hidden"><label for="hidden">hidden units</label>
@@ -89,10 +99,17 @@ pub fn html() -> String {
 <div class="verdict" id="verdict" role="status" aria-live="polite"></div>
 <div class="panels">
   <section data-hide="filters" class="panel">
-    <h2>Learned filters <span class="sub">hover or click a tile</span></h2>
+    <h2>Learned filters: <span id="lane1-name"></span> <span class="sub">hover or click a tile</span></h2>
     <canvas id="filters" width="320" height="320" aria-label="Grid of learned filters, one tile per hidden unit"></canvas>
-    <p class="explain">Each tile is one hidden unit's input weights W1 (grey = the tile's mean, each tile has its own contrast).
+    <p class="explain">Each tile is one unit's filter (grey = the tile's mean, each tile has its own contrast).
       With sparsity they become small, oriented edge detectors, like simple cells in the visual cortex.</p>
+    <p class="explain lesson" id="lane1-lesson"></p>
+  </section>
+  <section data-hide="filters" class="panel" id="lane2-panel" hidden>
+    <h2>Beside it: <span id="lane2-name"></span></h2>
+    <canvas id="filters-2" width="320" height="320" aria-label="Filters of the second model, trained on the same patches"></canvas>
+    <p class="lane-verdict" id="lane2-verdict" aria-live="off"></p>
+    <p class="explain lesson" id="lane2-lesson"></p>
   </section>
   <section data-hide="diagram" class="panel">
     <h2>Network</h2>
@@ -201,7 +218,43 @@ pub fn html() -> String {
         beta_max = BETA_MAX,
         preset_options = preset_options(),
         data_options = data_options(),
+        model_options = model_options(),
+        knob_fields = knob_fields(),
     )
+}
+
+/// One `<option>` per registered model.
+fn model_options() -> String {
+    MODELS.iter().map(|m| format!(r#"<option value="{}" title="{}">{}</option>"#, m.key, m.about, m.name)).collect()
+}
+
+/// Every model's own knobs, each as a number field with id `knob-<model>-<knob>` (the page
+/// shows only those of the models in use).
+fn knob_fields() -> String {
+    let mut out = String::new();
+    for m in MODELS {
+        for k in m.knobs {
+            let (step, extra) = match k.kind {
+                KnobKind::Float { .. } => ("any", ""),
+                KnobKind::Int => ("1", ""),
+                KnobKind::Switch => ("1", r#" title="1 = on, 0 = off""#),
+            };
+            out.push_str(&format!(
+                r#"<div class="field knob" data-model="{key}" hidden><label for="knob-{key}-{k}">{name}: {label}</label>
+        <input id="knob-{key}-{k}" type="number" min="{min}" max="{max}" step="{step}"{extra}>
+        <span class="hint">{help}</span></div>
+      "#,
+                key = m.key,
+                k = k.key,
+                name = m.name,
+                label = k.label,
+                min = k.min,
+                max = k.max,
+                help = k.help,
+            ));
+        }
+    }
+    out
 }
 
 /// One `<option>` per dataset; "your pictures" stays disabled until some are uploaded.

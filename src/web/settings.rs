@@ -3,11 +3,12 @@
 //! the same for a typed value as for a link.
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
 use super::dom::find;
 use crate::data::Dataset;
-use crate::model::{OptimizerKind, Output, Penalty};
+use crate::model::{OptimizerKind, Output, Penalty, MODELS};
 use crate::sliders::{rho_to_slider, slider_to_rho, speed_label, speed_ms, speed_position};
 use crate::state::{from_hash, presets, to_hash, Params};
 
@@ -36,6 +37,12 @@ pub struct SettingsForm {
     data: HtmlSelectElement,
     whiten: HtmlInputElement,
     data_desc: HtmlElement,
+    model: HtmlSelectElement,
+    compare: HtmlSelectElement,
+    /// (model index, knob index, its field's row, its input), every registered model's knobs.
+    knobs: Vec<(usize, usize, HtmlElement, HtmlInputElement)>,
+    /// The sparse autoencoder's own sliders (ρ, β), shown only while one trains.
+    sae_only: Vec<HtmlElement>,
 }
 
 impl SettingsForm {
@@ -65,6 +72,13 @@ impl SettingsForm {
             data: find(root, "#data")?,
             whiten: find(root, "#whiten")?,
             data_desc: find(root, "#data-desc")?,
+            model: find(root, "#model")?,
+            compare: find(root, "#compare")?,
+            knobs: knob_inputs(root)?,
+            sae_only: vec![find(root, "#rho")?, find(root, "#beta")?]
+                .into_iter()
+                .filter_map(|el: HtmlElement| el.parent_element()?.dyn_into().ok())
+                .collect(),
         })
     }
 
@@ -87,6 +101,15 @@ impl SettingsForm {
         self.stop.set_value(&p.stop_after.to_string());
         self.data.set_value(p.data.key());
         self.whiten.set_checked(p.whiten);
+        self.model.set_value(p.models[0]);
+        self.compare.set_value(p.models.get(1).copied().unwrap_or(""));
+        for (i, j, row, input) in &self.knobs {
+            input.set_value(&p.knobs[*i][*j].to_string());
+            row.set_hidden(!p.models.contains(&MODELS[*i].key));
+        }
+        for el in &self.sae_only {
+            el.set_hidden(!p.models.contains(&crate::model::registry::default_spec().key));
+        }
         self.write_readouts(p);
     }
 
@@ -138,6 +161,16 @@ impl SettingsForm {
         p.data = Dataset::from_key(&self.data.value()).unwrap_or(p.data);
         p.whiten = self.whiten.checked();
         p.stop_after = int(&self.stop, p.stop_after);
+        let chosen = |v: String| MODELS.iter().find(|m| m.key == v).map(|m| m.key);
+        p.models = chosen(self.model.value()).into_iter().chain(chosen(self.compare.value())).collect();
+        if p.models.is_empty() {
+            p.models = base.models.clone();
+        }
+        for (i, j, _, input) in &self.knobs {
+            if let Some(v) = num(input) {
+                p.knobs[*i][*j] = v;
+            }
+        }
         // the link format owns the ranges: a round trip clamps and explains
         from_hash(&to_hash(&p))
     }
@@ -157,6 +190,24 @@ impl SettingsForm {
         let id = self.preset.value();
         presets().iter().find(|p| p.id == id).map(|p| (p.params)())
     }
+}
+
+/// Every model's knob inputs under `root`, in registry order.
+fn knob_inputs(root: &Element) -> Result<Vec<(usize, usize, HtmlElement, HtmlInputElement)>, JsValue> {
+    let mut out = Vec::new();
+    for (i, m) in MODELS.iter().enumerate() {
+        for (j, k) in m.knobs.iter().enumerate() {
+            let input: HtmlInputElement = find(root, &format!("#knob-{}-{}", m.key, k.key))?;
+            let row: HtmlElement = input.parent_element().ok_or("a knob input has its row")?.dyn_into()?;
+            out.push((i, j, row, input));
+        }
+    }
+    Ok(out)
+}
+
+/// The selectors of every model's knob inputs (for wiring their events).
+pub fn knob_selectors() -> Vec<String> {
+    MODELS.iter().flat_map(|m| m.knobs.iter().map(move |k| format!("#knob-{}-{}", m.key, k.key))).collect()
 }
 
 /// Same experiment: everything but how it is shown (hide, layout) and paced (speed, stop).

@@ -67,6 +67,39 @@ try {
     await b.context().close();
   });
 
+  await check("two models side by side: chosen in the menus, both lanes reproduce from the link", async () => {
+    const both = (page) => page.evaluate(() => [
+      document.querySelector("#filters").toDataURL(),
+      document.querySelector("#filters-2").toDataURL(),
+    ]);
+    const c = await freshPage(browser, server);
+    await c.goto(`${server.url}#stop=${STOP}&seed=5`);
+    await c.selectOption("#model", "sae");
+    await c.selectOption("#compare", "sparse-coding");
+    assert(/restarts from new random/.test(await message(c)), `asked: ${await message(c)}`);
+    await c.click("#confirm-restart");
+    await stoppedAt(c, STOP);
+    await c.click("summary");
+    await c.click("#copy-link");
+    const pairLink = c.url();
+    assert(pairLink.includes("models=sae,sparse-coding") && pairLink.includes("sparse-coding.lambda=2"), pairLink);
+    assert(await c.isVisible("#filters-2"), "the second lane's filters are shown");
+    assert(!(await c.isVisible("#knob-topk-k")), "knobs of models not in use are hidden");
+    assert(await c.isVisible("#knob-sparse-coding-lambda"), "the second model's knobs are in the form");
+    const verdict = await c.textContent("#lane2-verdict");
+    console.log(`     sparse coding after ${STOP} steps: ${verdict}`);
+    assert(/Edges (formed|emerging)/.test(verdict), `sparse coding forms edges fast: ${verdict}`);
+    const pixels = await both(c);
+    const d = await freshPage(browser, server);
+    await d.goto(pairLink);
+    await stoppedAt(d, STOP);
+    const again = await both(d);
+    assert(again[0] === pixels[0] && again[1] === pixels[1], "both lanes pixel for pixel at the same step");
+    assert(c.errors.length === 0 && d.errors.length === 0, [...c.errors, ...d.errors].join(" | "));
+    await c.context().close();
+    await d.context().close();
+  });
+
   let saved = "";
   const readSaved = () => readFileSync(saved, "utf8");
   await check("save the model, load it in a fresh profile, continue training", async () => {

@@ -168,3 +168,28 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn models_and_their_knobs_round_trip_and_bad_ones_get_notices() {
+    use crate::model::MODELS;
+    let topk = MODELS.iter().position(|m| m.key == "topk").unwrap();
+    let mut p = Params { models: vec!["topk", "relu-l1"], ..Params::default() };
+    p.knobs[topk][0] = 2.0;
+    let link = to_hash(&p);
+    assert!(link.contains("models=topk,relu-l1") && link.contains("topk.k=2"), "{link}");
+    assert!(!link.contains("sparse-coding."), "only the knobs of models in use are written: {link}");
+    assert_eq!(from_hash(&link), (p, vec![]));
+    // an old link has no models: a lone sparse autoencoder, and its link is unchanged
+    assert_eq!(from_hash("rho=0.05").0.models, vec!["sae"]);
+    assert!(!to_hash(&Params::default()).contains("models="));
+    let (q, notices) = from_hash("models=hopfield,topk&topk.k=999&topk.k2=1&topk.lr=abc");
+    assert_eq!(q.models, vec!["topk"]);
+    assert_eq!(q.knobs[topk][0], 64.0, "clamped to the knob's range");
+    assert_eq!(notices.len(), 4, "{notices:?}");
+    assert!(notices[0].contains("'hopfield' is not one of sae, sparse-coding"), "{notices:?}");
+    assert!(notices[1].contains("topk.k=999 is outside 1–64; using 64"), "{notices:?}");
+    assert!(notices[2].contains("unknown setting 'topk.k2'"), "{notices:?}");
+    assert!(notices[3].contains("topk.lr=abc is not a finite number"), "{notices:?}");
+    let (r, n) = from_hash("models=,,");
+    assert_eq!((r.models, n.len()), (vec!["sae"], 1));
+}
