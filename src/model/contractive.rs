@@ -263,6 +263,10 @@ impl<T: Real> Model<T> for Contractive<T> {
     fn boxed_clone(&self) -> Box<dyn Model<T>> {
         Box::new(self.clone())
     }
+
+    fn diagnostics(&self, x: &DMatrix<T>) -> Vec<(&'static str, f64)> {
+        vec![("mean ‖∂h/∂x‖_F", self.jacobian_norm(x)), ("saturated share", self.saturated_fraction(x))]
+    }
 }
 
 /// H = σ(W1·X + b1) into `h`.

@@ -249,6 +249,19 @@ pub trait Model<T: Real> {
     fn is_finite(&self) -> bool {
         self.theta().iter().all(|v| v.is_finite())
     }
+
+    /// For a model whose code is *found by an optimisation* (sparse coding), the code of one
+    /// patch after each iteration, so the page can show inference converging; `None` for
+    /// models with an encoder, whose code is one pass.
+    fn inference_trajectory(&mut self, _patch: &[T], _ctx: &Ctx) -> Option<Vec<Vec<T>>> {
+        None
+    }
+
+    /// The model's own diagnostics on a batch, as (name, value) pairs the page prints beside
+    /// its filters (the contractive autoencoder's ‖J‖_F and saturation, TopK's dead units).
+    fn diagnostics(&self, _x: &DMatrix<T>) -> Vec<(&'static str, f64)> {
+        Vec::new()
+    }
 }
 
 impl<T: Real> std::fmt::Debug for dyn Model<T> {

@@ -315,6 +315,10 @@ impl<T: Real> Model<T> for SparseCoding<T> {
     fn boxed_clone(&self) -> Box<dyn Model<T>> {
         Box::new(self.clone())
     }
+
+    fn inference_trajectory(&mut self, patch: &[T], ctx: &Ctx) -> Option<Vec<Vec<T>>> {
+        Some(self.trajectory(patch, ctx))
+    }
 }
 
 mod check;

@@ -8,12 +8,14 @@
 //! - [`PlotBox`], [`draw_bars`] and friends: bar charts as pixels (ρ̂ per unit, firing).
 //! - [`heat`], [`error_scale`]: the red error colour map and its robust scale.
 //! - [`Triptych`], [`UnitDetailLayout`]: where the image views' pictures go.
+//! - [`draw_trajectory`]: sparse coding's code over its FISTA iterations.
 //! - [`write_sig`] and friends: label numbers written into reused strings.
 
 mod bars;
 mod chart;
 mod colormap;
 mod diagram;
+mod inference;
 mod layout;
 mod rgba;
 mod text;
@@ -23,6 +25,7 @@ pub use bars::{bar_span, draw_bars, integer_ticks, legend_lefts, log_frac, PlotB
 pub use chart::{format_cost, log_range, step_range, MAX_DECADES};
 pub use colormap::{abs_quantile, error_scale, heat, heat_of, PATCH_ERROR_FULL};
 pub use diagram::{DiagramLayout, MARGIN as DIAGRAM_MARGIN};
+pub use inference::{code_colour, draw_trajectory, l0_per_iteration};
 pub use layout::{Triptych, UnitDetailLayout, MARGIN as LAYOUT_MARGIN, MAX_TOP};
 pub use rgba::{patch_to_grey, Rgba};
 pub use text::{write_fixed, write_percent, write_sig};

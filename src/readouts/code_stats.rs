@@ -44,6 +44,8 @@ pub struct CodeStats {
 pub struct CodeTracker {
     decay: f64,
     threshold: f32,
+    /// Count |a| instead of a (signed codes: a negative code is as active as a positive one).
+    magnitudes: bool,
     /// Decayed Σ a per unit.
     act: Vec<f64>,
     /// Decayed count of patches with a > threshold, per unit.
@@ -79,6 +81,7 @@ impl CodeTracker {
         CodeTracker {
             decay,
             threshold,
+            magnitudes: false,
             act: vec![0.0; hidden],
             fire: vec![0.0; hidden],
             last_fired: vec![None; hidden],
@@ -87,6 +90,12 @@ impl CodeTracker {
             sst: 0.0,
             batches: 0,
         }
+    }
+
+    /// This tracker, counting each code's magnitude |a| (for signed codes).
+    pub fn with_magnitudes(mut self) -> Self {
+        self.magnitudes = true;
+        self
     }
 
     /// Number of hidden units tracked.
@@ -136,6 +145,7 @@ impl CodeTracker {
         if h > 0 {
             for col in a1.as_slice().chunks_exact(h) {
                 for (j, &a) in col.iter().enumerate() {
+                    let a = if self.magnitudes { a.abs() } else { a };
                     self.act[j] += a as f64;
                     if a > self.threshold {
                         self.fire[j] += 1.0;

@@ -14,6 +14,7 @@
 //! - [`test_image`]: the whole-image panel's picture with paint, a pasted object and noise.
 
 pub mod bars;
+pub mod code_kind;
 pub mod code_stats;
 pub mod csv;
 pub mod held_out;

@@ -37,6 +37,7 @@ pub const HIDEABLE: &[&str] = &[
     "presets",
     "filters",
     "diagram",
+    "inference",
     "unit",
     "recon",
     "rho-bars",

@@ -18,9 +18,10 @@ use super::view::{diagram::DiagramView, download, filters::FilterView, lanes::La
 use super::{events, markup, persist};
 use crate::data::{prepare, Dataset, Image, PatchSampler};
 use crate::history::{LossHistory, LossPoint};
+use crate::readouts::code_kind::display_levels;
 use crate::readouts::{history_csv, VerdictLevel};
 use crate::state::{from_hash, saved, to_hash, Change, Layout, Params};
-use crate::train::Trainer;
+use crate::train::{Trainer, MAX_LANES};
 
 /// Milliseconds of training per animation frame: with drawing (~2 ms) a frame stays well
 /// under 20 ms, so the page keeps animating smoothly.
@@ -85,13 +86,16 @@ pub struct App {
     pub(crate) form: SettingsForm,
     last_step_at: f64,
     last_autosave: f64,
-    history: LossHistory,
+    /// One cost history per lane (the chart shows the lane the readouts follow).
+    histories: Vec<LossHistory>,
     running: bool,
     display: PatchSampler,
     shown: DMatrix<f32>,
     /// The shown patch's code (h×1) and reconstruction (n×1), reused every frame.
     shown_code: DMatrix<f32>,
     shown_recon: DMatrix<f32>,
+    /// The shown code as node opacities in [0, 1] (see `readouts::code_kind`).
+    shown_levels: Vec<f32>,
     candidates: DMatrix<f32>,
     shown_since: f64,
     last_readout: f64,
@@ -185,12 +189,13 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         own_generation: 0,
         staged: None,
         params,
-        history: LossHistory::new(HISTORY_POINTS),
+        histories: (0..MAX_LANES).map(|_| LossHistory::new(HISTORY_POINTS)).collect(),
         running: false,
         display,
         shown: DMatrix::zeros(n, 1),
         shown_code: DMatrix::zeros(hidden, 1),
         shown_recon: DMatrix::zeros(n, 1),
+        shown_levels: Vec::with_capacity(hidden),
         candidates: DMatrix::zeros(n, DISPLAY_CANDIDATES),
         shown_since: f64::NEG_INFINITY,
         last_readout: f64::NEG_INFINITY,
@@ -283,19 +288,29 @@ impl App {
             self.say("error", &d.to_string());
         } else if slice.steps > 0 {
             self.panels.observe(&self.trainer);
-            let m = slice.mean[0];
-            // the held-out cost is sampled when the chart is about to be redrawn
+            // the held-out cost (of the lane the readouts follow) is sampled when the chart is
+            // about to be redrawn
             let held_out = if readout_due { self.panels.held_out_cost(&self.trainer) } else { f32::NAN };
-            self.history.push(LossPoint {
-                step: self.trainer.steps(),
-                recon: m.recon as f32,
-                sparsity: m.penalty_sum() as f32,
-                decay: m.decay as f32,
-                total: m.total() as f32,
-                span: slice.steps,
-                held_out,
-            });
+            let lanes = self.trainer.lanes();
+            for (i, (m, history)) in slice.mean.iter().zip(&mut self.histories).take(lanes).enumerate() {
+                history.push(LossPoint {
+                    step: self.trainer.steps(),
+                    recon: m.recon as f32,
+                    sparsity: m.penalty_sum() as f32,
+                    decay: m.decay as f32,
+                    total: m.total() as f32,
+                    span: slice.steps,
+                    held_out: if i == self.panels.lane() { held_out } else { f32::NAN },
+                });
+            }
         }
+    }
+
+    /// Points every readout panel, the diagram and the cost chart at lane `lane`.
+    pub(crate) fn follow_lane(&mut self, lane: usize) {
+        self.panels.follow(&self.trainer, lane);
+        self.last_readout = f64::NEG_INFINITY;
+        self.last_slow_readout = f64::NEG_INFINITY;
     }
 
     /// Runs exactly one step now (the Step button and →), then pauses.
@@ -323,14 +338,15 @@ impl App {
     fn draw(&mut self, now: f64, readout_due: bool) -> Result<(), JsValue> {
         let p = self.params.patch;
         self.filters.draw(&self.trainer.model().filters(), p)?;
-        self.lanes.draw(&self.trainer, readout_due)?;
-        let (model, ctx) = self.trainer.model_ctx_mut(0);
+        self.lanes.draw(&mut self.trainer, self.shown.as_slice(), readout_due)?;
+        let (model, ctx) = self.trainer.model_ctx_mut(self.panels.lane());
         model.encode(&self.shown, &ctx, &mut self.shown_code);
         model.decode(&self.shown_code, &mut self.shown_recon);
-        let (hidden, recon) = (self.shown_code.as_slice(), self.shown_recon.as_slice());
+        display_levels(model.code_kind(), self.shown_code.as_slice(), &mut self.shown_levels);
+        let (hidden, recon) = (self.shown_levels.as_slice(), self.shown_recon.as_slice());
         self.diagram.draw(self.shown.as_slice(), hidden, recon, p)?;
         if readout_due {
-            self.loss.draw(self.history.points())?;
+            self.loss.draw(self.histories[self.panels.lane()].points())?;
             let verdict = self.panels.draw(
                 &self.trainer,
                 self.params.data,
@@ -363,7 +379,7 @@ impl App {
             self.rate.since = now;
             self.rate.steps_then = steps;
         }
-        let cost = self.history.last().map(|p| format!(" · cost {:.3}", p.total)).unwrap_or_default();
+        let cost = self.history().last().map(|p| format!(" · cost {:.3}", p.total)).unwrap_or_default();
         let rate = if self.running { format!(" · {:.0} steps/s", self.rate.per_second) } else { " · paused".into() };
         let formed = self.edges_at.map(|(s, t)| format!(" (formed at step {s}, {t:.1} s)")).unwrap_or_default();
         // an "epoch" = as many patches as there are distinct patch positions in the pictures
@@ -445,7 +461,7 @@ impl App {
         self.pending = None;
         self.staged = None;
         self.offer_open = false;
-        self.history.clear();
+        self.histories.iter_mut().for_each(LossHistory::clear);
         self.rate = Rate::default();
         self.trained_ms = 0.0;
         self.edges_at = None;
@@ -532,7 +548,7 @@ impl App {
     /// Shows the settings everywhere they appear: controls, hidden panels, layout, the link.
     fn show_params(&mut self) {
         self.form.write(&self.params);
-        self.lanes.show(&self.params.models);
+        self.lanes.show(&self.params.models, self.panels.lane());
         if let Ok(nodes) = self.ui.root.query_selector_all("[data-hide]") {
             for i in 0..nodes.length() {
                 let Some(el) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
@@ -726,10 +742,10 @@ impl App {
     pub(crate) fn export(&self, what: &str) {
         let result = match what {
             "png" => download::download_canvas_png(self.filters.canvas(), "sae-lab-filters.png"),
-            "svg" => loss::loss_svg(self.history.points(), 1000, 400)
+            "svg" => loss::loss_svg(self.history().points(), 1000, 400)
                 .map_err(js)
                 .and_then(|svg| download::download_text("sae-lab-cost.svg", "image/svg+xml", &svg)),
-            _ => download::download_text("sae-lab-history.csv", "text/csv", &history_csv(self.history.points())),
+            _ => download::download_text("sae-lab-history.csv", "text/csv", &history_csv(self.history().points())),
         };
         if let Err(e) = result {
             self.say("error", &format!("The export failed: {}. Nothing was changed.", dom::describe(&e)));
@@ -741,9 +757,9 @@ impl App {
         &self.trainer
     }
 
-    /// The loss history.
+    /// The cost history of the lane the readouts follow.
     pub fn history(&self) -> &LossHistory {
-        &self.history
+        &self.histories[self.panels.lane()]
     }
 
     /// Every setting in force.

@@ -6,7 +6,9 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{DragEvent, Element, Event, EventTarget, HtmlElement, HtmlInputElement, KeyboardEvent, MouseEvent};
+use web_sys::{
+    DragEvent, Element, Event, EventTarget, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent, MouseEvent,
+};
 
 use super::app::App;
 use super::dom::{self, find, listen};
@@ -141,6 +143,15 @@ pub fn wire(app: &Rc<RefCell<App>>, root: &Element) -> Result<(), JsValue> {
         if let Some(list) = files {
             decode_then_use(&a, upload::files_of(&list));
         }
+    })?;
+
+    // which lane the readout panels follow (only offered with two models side by side)
+    let a = app.clone();
+    let lane: HtmlSelectElement = find(root, "#readout-lane")?;
+    let choice = lane.clone();
+    listen(&lane, "change", move |_| {
+        let i = choice.value().parse().unwrap_or(0);
+        a.borrow_mut().follow_lane(i);
     })?;
 
     // the whole-image panel: paint, paste an object, add noise (anomalies and denoising)

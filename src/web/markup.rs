@@ -40,6 +40,8 @@ pub fn html() -> String {
     <select id="model">{model_options}</select>
     <label for="compare">beside it, on the same patches</label>
     <select id="compare"><option value="">nothing</option>{model_options}</select>
+    <span id="readout-choice" hidden><label for="readout-lane">readouts follow</label>
+      <select id="readout-lane"><option value="0">the first model</option><option value="1">the second model</option></select></span>
   </div>
   <div class="status" id="status" aria-live="off"></div>
 </section>
@@ -103,12 +105,14 @@ pub fn html() -> String {
     <canvas id="filters" width="320" height="320" aria-label="Grid of learned filters, one tile per hidden unit"></canvas>
     <p class="explain">Each tile is one unit's filter (grey = the tile's mean, each tile has its own contrast).
       With sparsity they become small, oriented edge detectors, like simple cells in the visual cortex.</p>
+    <p class="lane-diag" id="lane1-diag" aria-live="off"></p>
     <p class="explain lesson" id="lane1-lesson"></p>
   </section>
   <section data-hide="filters" class="panel" id="lane2-panel" hidden>
     <h2>Beside it: <span id="lane2-name"></span></h2>
     <canvas id="filters-2" width="320" height="320" aria-label="Filters of the second model, trained on the same patches"></canvas>
     <p class="lane-verdict" id="lane2-verdict" aria-live="off"></p>
+    <p class="lane-diag" id="lane2-diag" aria-live="off"></p>
     <p class="explain lesson" id="lane2-lesson"></p>
   </section>
   <section data-hide="diagram" class="panel">
@@ -116,6 +120,15 @@ pub fn html() -> String {
     <canvas id="diagram" width="640" height="300" aria-label="Input patch, hidden unit activations and reconstruction"></canvas>
     <p class="explain">A patch goes in; each hidden unit lights up as much as it responds to it (amber = active).
       With a small ρ only a few units answer any one patch, and the decoder rebuilds the patch from those few.</p>
+  </section>
+  <section data-hide="inference" class="panel" id="inference-panel" hidden>
+    <h2>Inference is an optimisation <span class="sub">sparse coding, the shown patch</span></h2>
+    <canvas id="inference" width="330" height="280" aria-label="The code of the shown patch after each FISTA iteration"></canvas>
+    <p class="lane-verdict" id="inference-l0" aria-live="off"></p>
+    <p class="explain">Sparse coding has no encoder: a patch's code is the a that minimises ½‖x − Da‖² + λ‖a‖₁, found by
+      FISTA. Each column is the code after one more iteration, one row per atom (amber positive, blue negative, dark exactly
+      zero). The soft threshold switches most atoms off within a few iterations; the few left explain the patch. An
+      autoencoder's encoder gives its code in one pass instead: it learns to approximate this optimisation.</p>
   </section>
 </div>
 <div class="panels even">
@@ -131,9 +144,9 @@ pub fn html() -> String {
     <p class="explain">Input, the decoder's reconstruction x̂ = σ(W2·a + b2), and where they differ.</p>
   </section>
   <section data-hide="rho-bars" class="panel">
-    <h2>Mean activation per unit, ρ̂<sub>j</sub></h2>
+    <h2 id="rho-bars-title">Mean activation per unit, ρ̂<sub>j</sub></h2>
     <canvas id="rho-bars" width="560" height="180" aria-label="Mean activation of each hidden unit against the target rho"></canvas>
-    <p class="explain">The KL penalty pulls every bar to the dashed line ρ. Grey-red bars are units that almost never
+    <p class="explain" id="rho-bars-explain">The KL penalty pulls every bar to the dashed line ρ. Grey-red bars are units that almost never
       fire (dead); amber bars fire far too often. Log scale.</p>
   </section>
   <section data-hide="firing" class="panel">

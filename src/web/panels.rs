@@ -14,6 +14,8 @@ use super::view::{
     rho_bars::RhoBarsView, unit_detail::UnitDetailView,
 };
 use crate::data::{Dataset, Image};
+use crate::model::CodeKind;
+use crate::readouts::code_kind::tracker_for;
 use crate::readouts::{
     bar_verdict, edge_verdict, firing_histogram, noise_passed, principal_components, reconstruct_image,
     reconstruct_noisy, unit_status, CodeStats, CodeTracker, EdgeVerdict, HeldOut, TestImage, TopPatches, UnitStatus,
@@ -63,6 +65,27 @@ pub struct Panels {
     seed: u64,
     /// The unit shown in the detail panel (hover or click on a filter tile).
     pub selected: usize,
+    /// Which lane (model) the panels read out.
+    lane: usize,
+    rho_title: HtmlElement,
+    rho_explain: HtmlElement,
+}
+
+/// The ρ̂ panel's title and explanation for a model's code kind.
+fn rho_panel_text(kind: CodeKind) -> (&'static str, &'static str) {
+    match kind {
+        CodeKind::Unit => (
+            "Mean activation per unit, ρ̂ⱼ",
+            "The KL penalty pulls every bar to the dashed line ρ. Grey-red bars are units that almost never fire \
+             (dead); amber bars fire far too often. Log scale.",
+        ),
+        _ => (
+            "How often each unit is active",
+            "The share of recent patches on which each unit's code is not zero. This model has no target rate: its \
+             penalty (or its k) sets how few units answer each patch. Grey-red: never active (dead); amber: active \
+             on more than half the patches. Log scale.",
+        ),
+    }
 }
 
 impl Panels {
@@ -70,7 +93,7 @@ impl Panels {
     /// held-out patches are cut from `held_out`.
     pub fn new(root: &Element, trainer: &Trainer, held_out: &[Image]) -> Result<Self, JsValue> {
         let (h, n) = (trainer.setup().hidden, trainer.setup().patch.pow(2));
-        Ok(Panels {
+        let mut panels = Panels {
             rho_bars: RhoBarsView::new(find::<HtmlCanvasElement>(root, "#rho-bars")?)?,
             firing: FiringView::new(find::<HtmlCanvasElement>(root, "#firing")?)?,
             recon_patch: ReconPatchView::new(find::<HtmlCanvasElement>(root, "#recon-patch")?)?,
@@ -90,15 +113,38 @@ impl Panels {
             pca_components: None,
             seed: trainer.setup().seed,
             selected: 0,
-        })
+            lane: 0,
+            rho_title: find(root, "#rho-bars-title")?,
+            rho_explain: find(root, "#rho-bars-explain")?,
+        };
+        panels.follow(trainer, 0);
+        Ok(panels)
+    }
+
+    /// The lane the panels read out.
+    pub fn lane(&self) -> usize {
+        self.lane
+    }
+
+    /// Reads out lane `lane` of `trainer` from now on (clamped to its lanes); the trackers
+    /// start afresh, since they described another model.
+    pub fn follow(&mut self, trainer: &Trainer, lane: usize) {
+        self.lane = lane.min(trainer.lanes() - 1);
+        let (h, n) = (trainer.setup().hidden, trainer.setup().patch.pow(2));
+        let kind = trainer.model_at(self.lane).code_kind();
+        self.tracker = tracker_for(kind, h);
+        self.top = TopPatches::new(h, n, TOP_K);
+        let (title, explain) = rho_panel_text(kind);
+        self.rho_title.set_text_content(Some(title));
+        self.rho_explain.set_text_content(Some(explain));
     }
 
     /// Starts over for a new trainer (reset or a new shape); `new_data` says the held-out
     /// pictures `held_out` differ from the last ones.
     pub fn restart(&mut self, trainer: &Trainer, held_out: &[Image], new_data: bool) -> Result<(), JsValue> {
         let (h, n) = (trainer.setup().hidden, trainer.setup().patch.pow(2));
-        self.tracker = CodeTracker::new(h);
-        self.top = TopPatches::new(h, n, TOP_K);
+        // a new run starts with the readouts on its first model (the page's menu says so too)
+        self.follow(trainer, 0);
         // the held-out set and PCA depend on the patch size and the seed: a link must
         // reproduce them exactly
         if new_data || self.held_out.patches().nrows() != n || self.seed != trainer.setup().seed {
@@ -118,14 +164,14 @@ impl Panels {
 
     /// Folds the trainer's latest batch into the running statistics (once per frame).
     pub fn observe(&mut self, trainer: &Trainer) {
-        let (x, a1, a2) = trainer.last_batch();
+        let (x, a1, a2) = trainer.last_batch_at(self.lane);
         self.tracker.observe(x, a1, a2);
         self.top.observe(x, a1);
     }
 
     /// Total cost on the held-out patches.
     pub fn held_out_cost(&mut self, trainer: &Trainer) -> f32 {
-        self.held_out.evaluate(trainer.model(), &trainer.ctx(0)).total() as f32
+        self.held_out.evaluate(trainer.model_at(self.lane), &trainer.ctx(self.lane)).total() as f32
     }
 
     /// Redraws the fast readouts and the verdict; returns the verdict.
@@ -140,25 +186,32 @@ impl Panels {
         recon: &[f32],
     ) -> Result<EdgeVerdict, JsValue> {
         let p = trainer.setup().patch;
-        let model = trainer.model();
+        let model = trainer.model_at(self.lane);
+        let kind = model.code_kind();
         let filters = model.filters();
         self.tracker.stats_into(&mut self.stats);
         let stats = &self.stats;
         // before any batch was observed, show the latest batch's mean codes
         let latest: Vec<f32>;
         let rho_hat = if stats.rho_hat.is_empty() {
-            latest = trainer.last_batch().1.column_mean().iter().copied().collect();
+            latest = trainer.last_batch_at(self.lane).1.column_mean().iter().copied().collect();
             &latest
         } else {
             &stats.rho_hat
         };
+        // a sigmoid unit's mean activation has the target ρ; other codes have no target, so
+        // the bars show how often each unit is active, flagged when never or mostly active
+        let (bars, target, judge_at) = match kind {
+            CodeKind::Unit => (rho_hat, rho, rho),
+            _ => (&stats.firing, f32::NAN, 0.1),
+        };
         self.status.clear();
-        self.status.extend(rho_hat.iter().map(|&r| match unit_status(r, rho) {
+        self.status.extend(bars.iter().map(|&r| match unit_status(r, judge_at) {
             UnitStatus::Ok => 0,
             UnitStatus::Dead => 1,
             UnitStatus::AlwaysOn => 2,
         }));
-        self.rho_bars.draw(rho_hat, rho, &self.status)?;
+        self.rho_bars.draw(bars, target, &self.status)?;
         let hist = firing_histogram(&stats.firing, FIRING_BINS, FIRING_MIN_LOG10);
         self.firing.draw(&hist, FIRING_MIN_LOG10, stats.dead, stats.l0, stats.fve, model.hidden())?;
         self.recon_patch.draw(shown, recon, p)?;
@@ -188,7 +241,7 @@ impl Panels {
         let p = trainer.setup().patch;
         let sigma = trainer.sampler().sigma();
         let test = &self.test;
-        let (model, ctx) = trainer.model_ctx_mut(0);
+        let (model, ctx) = trainer.model_ctx_mut(self.lane);
         let rec =
             reconstruct_noisy(model, &ctx, test.image(), p, sigma, IMAGE_CROP, test.noise_field(), test.noise_sigma());
         self.image.draw(&rec.original, &rec.recon, &rec.error, rec.width, rec.height)?;

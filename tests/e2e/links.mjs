@@ -90,6 +90,12 @@ try {
     console.log(`     sparse coding after ${STOP} steps: ${verdict}`);
     assert(/Edges (formed|emerging)/.test(verdict), `sparse coding forms edges fast: ${verdict}`);
     const pixels = await both(c);
+    await c.waitForFunction(() => /Atoms in use after each of 10 iterations/.test(document.querySelector("#inference-l0")?.textContent ?? ""));
+    console.log(`     ${await c.textContent("#inference-l0")}`);
+    assert(await c.isVisible("#inference"), "sparse coding's inference strip is shown");
+    assert(/Mean activation/.test(await c.textContent("#rho-bars-title")), "readouts start on the autoencoder");
+    await c.selectOption("#readout-lane", "1");
+    await c.waitForFunction(() => /How often each unit is active/.test(document.querySelector("#rho-bars-title")?.textContent ?? ""));
     const d = await freshPage(browser, server);
     await d.goto(pairLink);
     await stoppedAt(d, STOP);

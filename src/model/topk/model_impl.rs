@@ -127,4 +127,8 @@ impl<T: Real + 'static> Model<T> for TopK<T> {
     fn boxed_clone(&self) -> Box<dyn Model<T>> {
         Box::new(self.clone())
     }
+
+    fn diagnostics(&self, _x: &DMatrix<T>) -> Vec<(&'static str, f64)> {
+        vec![("dead units", self.dead_units() as f64)]
+    }
 }

@@ -9,6 +9,7 @@
 //! - [`recon_patch`]: one patch, its reconstruction and the error; [`image_view`]: the same
 //!   for a whole image.
 //! - [`unit_detail`]: one unit's filter, statistics and most exciting patches.
+//! - [`inference`]: sparse coding's code over its FISTA iterations.
 //! - [`lanes`]: the models side by side (names, lessons, the second lane's filters).
 //! - [`download`]: save text or a canvas as a file; [`paint`]: shared colours and text style.
 
@@ -17,6 +18,7 @@ pub mod download;
 pub mod filters;
 pub mod firing;
 pub mod image_view;
+pub mod inference;
 pub mod lanes;
 pub mod loss;
 pub mod paint;

@@ -1,0 +1,76 @@
+//! What "active" means for each kind of code, so firing rates, L0, dead units and the
+//! diagram's node opacity mean the same thing for every model of the family.
+//!
+//! - Sigmoid units ([`CodeKind::Unit`]) are never exactly 0: active means a > 0.1 (see
+//!   [`ACTIVE_THRESHOLD`]), and the activation itself is the node's opacity.
+//! - ReLU and TopK codes ([`CodeKind::NonNegative`]) and sparse coding's soft-thresholded
+//!   codes ([`CodeKind::Signed`]) have exact zeros: active means ≠ 0. Their size has no upper
+//!   bound, so a node's opacity is |a| over the largest |a| of that patch.
+
+use super::code_stats::{CodeTracker, ACTIVE_THRESHOLD, DEFAULT_DECAY};
+use crate::model::CodeKind;
+
+/// A code tracker whose "active" and means fit `kind`.
+pub fn tracker_for(kind: CodeKind, hidden: usize) -> CodeTracker {
+    match kind {
+        CodeKind::Unit => CodeTracker::with_settings(hidden, DEFAULT_DECAY, ACTIVE_THRESHOLD),
+        CodeKind::NonNegative => CodeTracker::with_settings(hidden, DEFAULT_DECAY, 0.0),
+        CodeKind::Signed => CodeTracker::with_settings(hidden, DEFAULT_DECAY, 0.0).with_magnitudes(),
+    }
+}
+
+/// Node opacities in [0, 1] for one patch's code, into `out`.
+pub fn display_levels(kind: CodeKind, code: &[f32], out: &mut Vec<f32>) {
+    out.clear();
+    match kind {
+        CodeKind::Unit => out.extend(code.iter().map(|a| a.clamp(0.0, 1.0))),
+        CodeKind::NonNegative | CodeKind::Signed => {
+            let top = code.iter().fold(0.0f32, |m, a| m.max(a.abs()));
+            let scale = if top > 0.0 { 1.0 / top } else { 0.0 };
+            out.extend(code.iter().map(|a| (a.abs() * scale).min(1.0)));
+        }
+    }
+}
+
+/// How the page names a unit's mean code.
+pub fn mean_code_name(kind: CodeKind) -> &'static str {
+    match kind {
+        CodeKind::Unit => "mean activation ρ̂",
+        CodeKind::NonNegative => "mean code",
+        CodeKind::Signed => "mean |code|",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nalgebra::DMatrix;
+
+    #[test]
+    fn active_means_nonzero_for_relu_and_signed_codes() {
+        // one unit, four patches: codes 0, 0.05, −0.3, 2
+        let x = DMatrix::from_element(2, 4, 0.5f32);
+        let a = DMatrix::from_row_slice(1, 4, &[0.0, 0.05, -0.3, 2.0]);
+        let stats = |kind| {
+            let mut t = tracker_for(kind, 1);
+            t.observe(&x, &a, &x);
+            t.stats()
+        };
+        assert_eq!(stats(CodeKind::Unit).firing, vec![0.25], "only 2 is above 0.1");
+        assert_eq!(stats(CodeKind::NonNegative).firing, vec![0.5], "0.05 and 2 are > 0");
+        let signed = stats(CodeKind::Signed);
+        assert_eq!(signed.firing, vec![0.75], "every nonzero code, negative ones too");
+        assert!((signed.rho_hat[0] - (0.05 + 0.3 + 2.0) / 4.0).abs() < 1e-6, "mean |a|");
+    }
+
+    #[test]
+    fn opacities_are_relative_to_the_largest_code_for_unbounded_codes() {
+        let mut out = Vec::new();
+        display_levels(CodeKind::Signed, &[0.0, -2.0, 1.0], &mut out);
+        assert_eq!(out, vec![0.0, 1.0, 0.5]);
+        display_levels(CodeKind::Unit, &[0.2, 1.3], &mut out);
+        assert_eq!(out, vec![0.2, 1.0]);
+        display_levels(CodeKind::NonNegative, &[0.0, 0.0], &mut out);
+        assert_eq!(out, vec![0.0, 0.0], "an all-zero code is dark, not NaN");
+    }
+}
