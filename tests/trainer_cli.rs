@@ -1,12 +1,14 @@
-//! The native trainer `sae-train` run as a user runs it: small trainings into a temporary
-//! folder, the files it writes read back with the page's own loaders, bad input refused
-//! with exit code 2, one sentence and no file written.
+//! The native trainer `sae-train` run as a user runs it: small trainings of every model into
+//! a temporary folder, the files it writes read back with the page's own loaders, bad input
+//! refused with exit code 2, one sentence and no file written.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use sae_lab::data::Dataset;
+use sae_lab::model::knob::defaults;
+use sae_lab::model::MODELS;
 use sae_lab::raster::grid_pixel_size;
 use sae_lab::state::load;
 
@@ -141,7 +143,6 @@ fn bad_input_is_one_sentence_exit_2_and_no_file() {
     std::fs::write(dir.path("short.f32"), [0u8; 100]).unwrap();
     std::fs::write(dir.path("tiny.f32"), [0u8; 4 * 4 * 4]).unwrap();
     std::fs::write(dir.path("nan.f32"), f32::NAN.to_le_bytes().repeat(64 * 64)).unwrap();
-    let before = dir.files();
     let cases: &[(&[&str], &str)] = &[
         (&["train", "--png", "missing.png"], "“missing.png” does not exist."),
         (&["train", "--raw", "short.f32", "--width", "64", "--height", "64", "--count", "2"], "holds 100 bytes"),
@@ -155,17 +156,116 @@ fn bad_input_is_one_sentence_exit_2_and_no_file() {
         (&["eval", "notes.txt"], "cannot be loaded: the file is not JSON"),
         (&["train", "--data", "mnist"], "invalid value 'mnist'"),
     ];
+    assert_refused(&dir, cases);
+    // our own errors are a single line
+    let out = run(&dir, &["train", "--rho", "5"]);
+    assert_eq!(text(&out.stderr).lines().count(), 1, "{}", text(&out.stderr));
+}
+
+/// Each case exits with code 2 and an error on stderr containing its text, and writes nothing.
+fn assert_refused(dir: &Folder, cases: &[(&[&str], &str)]) {
+    let before = dir.files();
     for (args, want) in cases {
-        let out = run(&dir, args);
+        let out = run(dir, args);
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.starts_with("error: ") && err.contains(want), "{args:?}: {err}");
         assert!(out.stdout.is_empty() || !text(&out.stdout).contains("wrote"), "{args:?}");
         assert_eq!(dir.files(), before, "{args:?} wrote a file");
     }
-    // our own errors are a single line
-    let out = run(&dir, &["train", "--rho", "5"]);
+}
+
+#[test]
+fn every_other_model_trains_writes_what_the_page_loads_and_evaluates_itself() {
+    let dir = Folder::new("family");
+    for spec in MODELS.iter().filter(|m| m.key != "sae") {
+        let (json, png) = (format!("{}.json", spec.key), format!("{}.png", spec.key));
+        let train =
+            ["train", "--model", spec.key, "--data", "bars", "--steps", "300", "--out", &json, "--filters", &png];
+        let out = run(&dir, &[&train[..], SMALL].concat());
+        assert!(out.status.success(), "{}: {}", spec.key, text(&out.stderr));
+        let (params, steps, model) = load(&std::fs::read_to_string(dir.path(&json)).unwrap()).unwrap();
+        assert_eq!((model.key(), &params.models[..], steps), (spec.key, &[spec.key][..], 300));
+        assert_eq!((model.hidden(), model.inputs(), params.data), (16, 36, Dataset::Bars));
+        assert_eq!(params.knobs_of(spec.key), defaults(spec.knobs), "{}: the page's default knobs", spec.key);
+        let (w, h) = grid_pixel_size(16, 6, 10, 3);
+        assert_eq!(png_size(&dir.path(&png)), (w as u32, h as u32));
+
+        // progress and final lines name the model's own terms, not the sparse autoencoder's
+        let names = model.penalty_names();
+        let stdout = text(&out.stdout);
+        let last = stdout.lines().find(|l| l.starts_with("final    cost")).unwrap_or_else(|| panic!("{stdout}"));
+        let stderr = text(&out.stderr);
+        let step = stderr.lines().find(|l| l.starts_with("step 300/300  cost")).unwrap_or_else(|| panic!("{stderr}"));
+        for line in [last, step] {
+            assert!(names.iter().all(|n| line.contains(&format!(" + {n} "))), "{}: {line}", spec.key);
+            assert!(line.contains(" + decay ") && !line.contains("sparsity"), "{}: {line}", spec.key);
+        }
+
+        let out = run(&dir, &["eval", &json, "--patches", "1000"]);
+        assert!(out.status.success(), "{}: {}", spec.key, text(&out.stderr));
+        let report = text(&out.stdout);
+        for term in names.iter().copied().chain(["reconstruction", "weight decay", "total cost", "firing", "edges"]) {
+            assert!(report.lines().any(|l| l.starts_with(term)), "{}: {term} missing from:\n{report}", spec.key);
+        }
+        assert!(report.contains(&format!("{json}: {}", spec.key)), "{report}");
+
+        let out = run(&dir, &["eval", &json, "--patches", "500", "--json"]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["model_key"], spec.key);
+        let penalties = v["penalties"].as_object().unwrap();
+        assert!(penalties.keys().eq(names.iter().copied().collect::<std::collections::BTreeSet<_>>()), "{v}");
+        let sum = v["reconstruction"].as_f64().unwrap()
+            + penalties.values().map(|p| p.as_f64().unwrap()).sum::<f64>()
+            + v["weight_decay"].as_f64().unwrap();
+        assert!((sum - v["total"].as_f64().unwrap()).abs() < 1e-9, "{v}");
+        assert_eq!(v["unit_active"].as_array().unwrap().len(), 16);
+        let l0 = v["active_units_per_patch"].as_f64().unwrap();
+        assert!(l0 > 0.0 && l0 <= 16.0, "{}: L0 {l0}", spec.key);
+    }
+}
+
+#[test]
+fn a_knob_on_the_command_line_reaches_the_model_file() {
+    let dir = Folder::new("knob");
+    let args = [&["train", "--model", "topk", "--set", "topk.k=2", "--data", "bars", "--steps", "50"], SMALL].concat();
+    let out = run(&dir, &args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("model    TopK autoencoder (topk): k = 2, auxk = 1, lr = 0.003"));
+    let (params, _, model) = load(&std::fs::read_to_string(dir.path("sae-lab-model.json")).unwrap()).unwrap();
+    assert_eq!((model.key(), params.knobs_of("topk")[0]), ("topk", 2.0));
+    let out = run(&dir, &["eval", "sae-lab-model.json", "--patches", "500", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // k = 2 of 16 units per patch, exactly (TopK keeps k codes, all of them positive or 0)
+    assert_eq!(v["knobs"]["k"], 2.0);
+    assert!(v["active_units_per_patch"].as_f64().unwrap() <= 2.0 + 1e-9, "{v}");
+}
+
+#[test]
+fn bad_models_and_knobs_are_one_sentence_exit_2_and_no_file() {
+    let dir = Folder::new("bad-model");
+    let cases: &[(&[&str], &str)] = &[
+        (&["train", "--model", "vae"], "the models are sae, sparse-coding, relu-l1, topk, contractive"),
+        (&["train", "--model", "topk", "--set", "topk.k=99"], "topk.k=99 is outside 1–64"),
+        (&["train", "--model", "topk", "--knob", "topk.q=1"], "the topk model has no knob 'q'"),
+        (&["train", "--model", "relu-l1", "--set", "relu-l1.l1=lots"], "relu-l1.l1=lots is not a finite number"),
+        (&["train", "--set", "topk.k=4"], "a knob of the topk model, but --model is sae"),
+        (&["train", "--model", "topk", "--lbfgs"], "--lbfgs trains the sparse autoencoder only"),
+        (&["train", "--model", "sparse-coding", "--lr", "0.5"], "--set sparse-coding.lr=VALUE"),
+        (&["train", "--model", "relu-l1", "--rho", "0.1"], "--rho is a setting of the sparse autoencoder"),
+    ];
+    assert_refused(&dir, cases);
+    let out = run(&dir, &["train", "--model", "vae"]);
     assert_eq!(text(&out.stderr).lines().count(), 1, "{}", text(&out.stderr));
+    // the help lists every model and knob, from the registry
+    let help = text(&run(&dir, &["train", "--help"]).stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    for m in MODELS {
+        assert!(help.contains(&format!("{} {}:", m.key, m.name)), "{} missing from the help", m.key);
+        for k in m.knobs {
+            assert!(help.contains(&format!("{}.{} = ", m.key, k.key)), "{}.{} missing from the help", m.key, k.key);
+        }
+    }
+    assert!(help.contains("topk.k = whole number 1 to 64, default 4"), "{help}");
 }
 
 #[test]

@@ -17,6 +17,9 @@ use crate::model::registry::{self, MODELS};
 use crate::model::KnobKind;
 use crate::train::MAX_LANES;
 
+mod entry;
+pub use entry::set_knob;
+
 /// The link for `p`, without the leading `#`. `hide` is left out when nothing is hidden.
 pub fn to_hash(p: &Params) -> String {
     let mut parts = Vec::with_capacity(FIELDS.len());

@@ -10,8 +10,11 @@ use sae_lab::data::Dataset;
 use sae_lab::model::{OptimizerKind, Output, Penalty};
 use sae_lab::state::Params;
 
-/// Trains the sparse autoencoder of sae-lab natively, from the built-in images, PNG files
-/// or raw float frames, and writes the model file the page's "Load model" accepts.
+use crate::models::ModelArgs;
+
+/// Trains the models of sae-lab natively (the sparse autoencoder and the rest of the family),
+/// from the built-in images, PNG files or raw float frames, and writes the model file the
+/// page's "Load model" accepts.
 #[derive(Debug, Parser)]
 #[command(name = "sae-train", version)]
 pub struct Cli {
@@ -35,13 +38,15 @@ pub struct TrainArgs {
     #[command(flatten)]
     pub data: DataArgs,
     #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
     pub settings: SettingsArgs,
     /// Minibatch steps to train (with --optimizer).
     #[arg(long, default_value_t = 20_000, conflicts_with = "lbfgs", help_heading = "Training")]
     pub steps: u64,
     /// Full-batch L-BFGS as in the UFLDL exercise instead of minibatches: a fixed set of
     /// --patches patches, --iters iterations, in f64 (--batch, --lr, --optimizer and --noise
-    /// do not apply).
+    /// do not apply). The sparse autoencoder only.
     #[arg(long, help_heading = "Training")]
     pub lbfgs: bool,
     /// Patches in the L-BFGS training set.
@@ -53,7 +58,7 @@ pub struct TrainArgs {
     /// Where to write the model (the JSON file the page loads).
     #[arg(long, value_name = "FILE", default_value = "sae-lab-model.json", help_heading = "Output")]
     pub out: PathBuf,
-    /// Where to write the learned filters (rows of W1) as a tile grid, as the page draws them.
+    /// Where to write the learned filters (one tile per unit) as a grid, as the page draws them.
     #[arg(long, value_name = "FILE", default_value = "sae-lab-filters.png", help_heading = "Output")]
     pub filters: PathBuf,
 }
@@ -153,7 +158,7 @@ pub struct SettingsArgs {
     /// Weight decay λ.
     #[arg(long, default_value_t = Params::default().lambda)]
     pub lambda: f64,
-    /// Learning rate.
+    /// Learning rate (a model with an lr knob of its own takes --set KEY.lr instead).
     #[arg(long, default_value_t = Params::default().lr)]
     pub lr: f64,
     /// Standard deviation of Gaussian input noise (a denoising autoencoder); 0 = none.

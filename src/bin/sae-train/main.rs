@@ -1,9 +1,11 @@
-//! `sae-train`: the page's trainer without the browser. It trains from the built-in
-//! images, PNG files or raw f32 frames with every setting of the page, or with full-batch
-//! L-BFGS as in the UFLDL exercise, and writes the model file the page loads plus the
-//! filters as PNG; `sae-train eval` measures a saved model.
+//! `sae-train`: the page's trainer without the browser. It trains any model of the family
+//! (`--model`, with its knobs as `--set`) from the built-in images, PNG files or raw f32
+//! frames with every setting of the page, or the sparse autoencoder with full-batch L-BFGS
+//! as in the UFLDL exercise, and writes the model file the page loads plus the filters as
+//! PNG; `sae-train eval` measures a saved model of any kind.
 //!
 //! - [`cli`]: the options (the page's settings, defaults and ranges).
+//! - [`models`]: `--model` and `--set`, and their help, from the model registry.
 //! - [`input`]: built-in sets, PNG files, raw f32 frames.
 //! - [`minibatch`]: Adam/SGD steps with the page's `Trainer`.
 //! - [`full_batch`] and [`lbfgs`]: the UFLDL exercise's L-BFGS on a fixed set of patches.
@@ -29,6 +31,8 @@ mod input;
 mod lbfgs;
 #[cfg(not(target_arch = "wasm32"))]
 mod minibatch;
+#[cfg(not(target_arch = "wasm32"))]
+mod models;
 #[cfg(not(target_arch = "wasm32"))]
 mod output;
 #[cfg(not(target_arch = "wasm32"))]
@@ -65,8 +69,7 @@ impl From<String> for Failure {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
-    use clap::Parser;
-    let cli = cli::Cli::parse();
+    let cli = models::parse();
     let result = match cli.command {
         cli::Command::Train(args) => train::run(args),
         cli::Command::Eval(args) => eval::run(args),

@@ -11,10 +11,11 @@ const CHUNK: u64 = 100;
 
 /// Runs `steps` steps, or until training diverges: then the trainer holds the weights from
 /// the start of the chunk in which it did (at most [`CHUNK`] steps back), all finite.
-/// Returns the mean cost terms of the last chunk.
+/// Returns the mean cost terms of the last chunk (lane 0's: the trainer's one model).
 pub fn train(trainer: &mut Trainer, steps: u64, progress: &mut Progress) -> Result<Cost, Diverged> {
     let mut last = Cost::default();
     let mut done = 0;
+    let names = trainer.model().penalty_names();
     while done < steps {
         let k = CHUNK.min(steps - done) as u32;
         // an unlimited budget on a stopped clock: exactly k steps, rolled back on divergence
@@ -24,7 +25,7 @@ pub fn train(trainer: &mut Trainer, steps: u64, progress: &mut Progress) -> Resu
         }
         done += u64::from(slice.steps);
         last = slice.mean[0];
-        progress.update(done, &terms(&last));
+        progress.update(done, &terms(&last, names));
     }
     Ok(last)
 }

@@ -80,7 +80,28 @@ impl Progress {
     }
 }
 
-/// "cost 0.451234 = recon 0.012345 + sparsity 0.432100 + decay 0.006789".
-pub fn terms(p: &Cost) -> String {
-    format!("cost {:.6} = recon {:.6} + sparsity {:.6} + decay {:.6}", p.total(), p.recon, p.penalty_sum(), p.decay)
+/// "cost 0.451234 = recon 0.012345 + sparsity 0.432100 + decay 0.006789": the total and
+/// each term, the penalties under the model's own names (`names`, [`Model::penalty_names`]).
+///
+/// [`Model::penalty_names`]: sae_lab::model::Model::penalty_names
+pub fn terms(p: &Cost, names: &[&str]) -> String {
+    let mut out = format!("cost {:.6} = recon {:.6}", p.total(), p.recon);
+    for (name, v) in names.iter().zip(p.penalties) {
+        out += &format!(" + {name} {v:.6}");
+    }
+    out + &format!(" + decay {:.6}", p.decay)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_are_named_by_the_model() {
+        let c = Cost { recon: 1.0, penalties: [0.25, 0.5, 0.0], decay: 0.125 };
+        assert_eq!(
+            terms(&c, &["l1", "auxk"]),
+            "cost 1.875000 = recon 1.000000 + l1 0.250000 + auxk 0.500000 + decay 0.125000"
+        );
+    }
 }

@@ -1,6 +1,8 @@
-//! `sae-train train`: checks everything first, trains (minibatch steps or full-batch
-//! L-BFGS), then writes the model and the filters.
+//! `sae-train train`: checks everything first, trains (minibatch steps of any model of the
+//! family, or full-batch L-BFGS for the sparse autoencoder), then writes the model and the
+//! filters.
 
+use sae_lab::model::registry;
 use sae_lab::model::sparse_ae::SparseAe;
 use sae_lab::model::{Cost, Model};
 use sae_lab::readouts::edge_verdict;
@@ -8,6 +10,7 @@ use sae_lab::state::Params;
 use sae_lab::train::Trainer;
 
 use crate::cli::{word, OptimizerArg, OutputArg, TrainArgs};
+use crate::models::{knob_list, optimizer};
 use crate::progress::{terms, Progress};
 use crate::{full_batch, input, minibatch, output, Failure};
 
@@ -18,6 +21,15 @@ const MAX_PATCHES: usize = 200_000;
 /// written; a diverged run writes its last finite model and then fails.
 pub fn run(args: TrainArgs) -> Result<(), Failure> {
     let mut params = args.settings.params()?;
+    let spec = args.model.apply(&mut params)?;
+    let sae_model = spec.key == registry::default_spec().key;
+    if args.lbfgs && !sae_model {
+        return Err(Failure::input(format!(
+            "--lbfgs trains the sparse autoencoder only (the UFLDL exercise); the {} model trains with \
+             minibatch steps, so leave out --lbfgs. Nothing was trained.",
+            spec.key
+        )));
+    }
     if args.lbfgs {
         if !(1..=MAX_PATCHES).contains(&args.patches) || args.iters == 0 {
             return Err(Failure::input(format!(
@@ -34,11 +46,18 @@ pub fn run(args: TrainArgs) -> Result<(), Failure> {
     let source = input::load(&args.data, params.data, params.whiten)?;
     (params.data, params.whiten) = (source.dataset, source.whiten);
     let hyper = params.hyper().validate().map_err(|e| Failure::input(format!("{e}.")))?;
-    let mut trainer = Trainer::new(params.setup(), hyper, source.images).map_err(Failure::input)?;
+    // one lane: with the sparse autoencoder this is exactly Trainer::new
+    let mut trainer =
+        Trainer::with_lanes(params.setup(), hyper, &params.lanes(), source.images).map_err(Failure::input)?;
     let (h, p) = (params.hidden, params.patch);
     println!("data     {}", source.describe);
-    let output = word(OutputArg::from(params.output));
-    println!("network  {} → {h} → {} ({output} output), seed {}", p * p, p * p, params.seed);
+    if sae_model {
+        let output = word(OutputArg::from(params.output));
+        println!("network  {} → {h} → {} ({output} output), seed {}", p * p, p * p, params.seed);
+    } else {
+        println!("model    {} ({}): {}", spec.name, spec.key, knob_list(spec, params.knobs_of(spec.key)));
+        println!("network  {} → {h} → {}, seed {}", p * p, p * p, params.seed);
+    }
 
     let (sae, steps, parts, failure) = if args.lbfgs {
         println!("training full-batch L-BFGS on {} patches, {} iterations (f64)", args.patches, args.iters);
@@ -56,8 +75,9 @@ pub fn run(args: TrainArgs) -> Result<(), Failure> {
         );
         (Box::new(SparseAe::new(run.sae)) as Box<dyn Model<f32>>, r.iters as u64, run.parts, None)
     } else {
-        let opt = word(OptimizerArg::from(params.optimizer));
-        println!("training {} steps of {opt} on batches of {}", args.steps, params.batch);
+        let opt = word(OptimizerArg::from(optimizer(spec, &params)));
+        let lr = trainer.lane_config(0).lr(trainer.hyper());
+        println!("training {} steps of {opt} (lr {lr}) on batches of {}", args.steps, params.batch);
         let mut progress = Progress::steps(args.steps);
         let result = minibatch::train(&mut trainer, args.steps, &mut progress);
         progress.finish();
@@ -67,9 +87,14 @@ pub fn run(args: TrainArgs) -> Result<(), Failure> {
         match result {
             Ok(last) => (trainer.model().boxed_clone(), done, last, None),
             Err(d) => {
+                let lr = if trainer.lane_config(0).spec.knobs.iter().any(|k| k.key == "lr") {
+                    format!("--set {}.lr", spec.key)
+                } else {
+                    "--lr".to_string()
+                };
                 let why = format!(
                     "Training diverged at step {} with learning rate {} (the cost became NaN or infinite); \
-                     the last finite model, from step {done}, was written: try a lower --lr.",
+                     the last finite model, from step {done}, was written: try a lower {lr}.",
                     d.step, d.lr
                 );
                 (trainer.model().boxed_clone(), done, Cost::default(), Some(Failure::diverged(why)))
@@ -78,7 +103,7 @@ pub fn run(args: TrainArgs) -> Result<(), Failure> {
     };
     if failure.is_none() {
         let over = if args.lbfgs { "all training patches" } else { "the last 100 steps" };
-        println!("final    {} (over {over})", terms(&parts));
+        println!("final    {} (over {over})", terms(&parts, sae.penalty_names()));
     }
     finish(&args, &params, steps, sae.as_ref())?;
     failure.map_or(Ok(()), Err)
