@@ -2,7 +2,7 @@
 
 use sae_lab::data::natural_images;
 use sae_lab::model::{edges, Hyper, ValidHyper};
-use sae_lab::train::{Setup, Trainer};
+use sae_lab::train::{LaneConfig, Setup, Trainer};
 
 fn trainer(hyper: Hyper, seed: u64) -> Trainer {
     let setup = Setup { seed, ..Setup::default() };
@@ -96,12 +96,21 @@ fn budgeted_slices_respect_budget_and_step_cap() {
     assert_eq!(t.steps(), 13);
 }
 
+/// θ as bits, so NaN compares equal to itself and a restore is checked bit for bit.
+fn bits(theta: &[f32]) -> Vec<u32> {
+    theta.iter().map(|v| v.to_bits()).collect()
+}
+
 #[test]
 fn divergence_restores_the_last_finite_weights() {
+    let sae = sae_lab::model::sparse_ae::SPEC.name;
     let mut t = trainer(Hyper { lr: 1.0, ..Hyper::default() }, 4);
     let mut now = || 0.0;
-    t.run_budgeted(&mut now, 1.0, 10);
+    let init = t.model().theta().to_vec();
+    let s = t.run_budgeted(&mut now, 1.0, 10);
+    assert!(s.diverged.is_none() && s.steps == 10, "lr 1 trains 10 steps: {s:?}");
     let good = t.model().theta().to_vec();
+    assert!(good.iter().all(|v| v.is_finite()) && good != init, "the first slice trained");
     let steps = t.steps();
     // poison one weight: the next step's cost is NaN
     t.model_mut().theta_mut()[0] = f32::NAN;
@@ -109,19 +118,60 @@ fn divergence_restores_the_last_finite_weights() {
     let s = t.run_budgeted(&mut now, 1.0, 10);
     let d = s.diverged.expect("a NaN weight is reported as divergence");
     assert_eq!(s.steps, 0);
-    assert!(d.to_string().contains("lower the learning rate"), "{d}");
+    assert_eq!((d.step, d.lr, d.model), (steps, 1.0, sae), "{d:?}");
+    let msg = d.to_string();
+    assert!(msg.contains("lower the learning rate") && msg.contains(&sae.to_lowercase()), "{msg}");
     // the slice restored what it started from (the poisoned state is the slice's start)
     assert_eq!(t.steps(), steps);
-    assert!(t.model().theta()[0].is_nan() && t.model().theta()[1..] == poisoned[1..]);
+    assert_eq!(bits(t.model().theta()), bits(&poisoned), "θ is the slice's start, bit for bit");
+    // with the weight mended, training goes on from exactly the trained weights
+    t.model_mut().theta_mut()[0] = good[0];
+    assert_eq!(bits(t.model().theta()), bits(&good));
+    let s = t.run_budgeted(&mut now, 1.0, 3);
+    assert!(s.diverged.is_none() && t.steps() == steps + 3, "{s:?}");
+
     // a huge learning rate with SGD blows up to ∞/NaN: weights come back finite
     let setup = Setup { optimizer: sae_lab::model::OptimizerKind::Sgd, ..Setup::default() };
     let huge: ValidHyper = Hyper { lr: 1e30, ..Hyper::default() }.validate().unwrap();
     let mut t = Trainer::new(setup, huge, natural_images(1)).unwrap();
     let init = t.model().theta().to_vec();
     let s = t.run_budgeted(&mut now, 1.0, 50);
-    assert!(s.diverged.is_some(), "lr 1e30 diverges");
-    assert_eq!(t.model().theta(), init, "the weights from before the slice are back");
-    assert!(good.iter().all(|v| v.is_finite()));
+    let d = s.diverged.expect("lr 1e30 diverges");
+    assert_eq!(d.model, sae, "{d:?}");
+    assert_eq!(bits(t.model().theta()), bits(&init), "the weights from before the slice are back, bit for bit");
+    assert_eq!(t.steps(), 0);
+}
+
+/// When the second of two models diverges, the report names that model and both lanes go
+/// back to the start of the slice. The rollback then calls each model's `after_update`, as
+/// after every update, which renormalises TopK's decoder columns (a few ulps from the
+/// snapshot), so each lane is compared bit for bit with its snapshot passed through
+/// `after_update`.
+#[test]
+fn divergence_in_a_second_lane_names_it_and_restores_both() {
+    let topk = sae_lab::model::registry::spec("topk").unwrap();
+    let mut huge = LaneConfig::default_for(topk);
+    let lr = topk.knobs.iter().position(|k| k.key == "lr").unwrap();
+    huge.knobs[lr] = 1e30;
+    let lanes = [LaneConfig::default_for(sae_lab::model::registry::default_spec()), huge];
+    let hyper = Hyper::default().validate().unwrap();
+    let mut t = Trainer::with_lanes(Setup::default(), hyper, &lanes, natural_images(1)).unwrap();
+    let before: Vec<Vec<u32>> = (0..2)
+        .map(|i| {
+            let mut m = t.model_at(i).boxed_clone();
+            m.after_update(&t.ctx(i));
+            bits(m.theta())
+        })
+        .collect();
+    let mut now = || 0.0;
+    let s = t.run_budgeted(&mut now, 1.0, 20);
+    let d = s.diverged.expect("TopK at lr 1e30 diverges");
+    assert_eq!((d.model, d.lr), (topk.name, 1e30), "{d:?}");
+    assert!(d.to_string().contains(&topk.name.to_lowercase()), "{d}");
+    for (i, b) in before.iter().enumerate() {
+        assert_eq!(&bits(t.model_at(i).theta()), b, "lane {i} ({}) is back", t.lane_config(i).spec.key);
+    }
+    assert_eq!(t.steps(), 0);
 }
 
 #[test]

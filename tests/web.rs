@@ -6,6 +6,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use sae_lab::raster::DiagramLayout;
 use sae_lab::sliders::rho_to_slider;
 use sae_lab::web::app::{mount, App};
 use sae_lab::web::dom;
@@ -24,6 +25,9 @@ fn fresh_root() -> Element {
     doc.body().unwrap().append_child(&root).unwrap();
     root
 }
+
+/// The page's background, `#111318`, as RGB.
+const BACKGROUND: [u8; 3] = [0x11, 0x13, 0x18];
 
 fn pixels(root: &Element, id: &str) -> Vec<u8> {
     let canvas: HtmlCanvasElement = dom::find(root, id).unwrap();
@@ -61,8 +65,30 @@ fn app_mounts_trains_and_draws_filters_and_curves() {
     let changed = loss_before.chunks(4).zip(loss_after.chunks(4)).filter(|(a, b)| a != b).count();
     assert!(changed > 200, "curves were drawn on the loss chart ({changed} pixels changed)");
 
+    // the diagram's background fill alone is opaque everywhere: ask for the hidden units
+    // themselves, pixels in their block that differ from the background colour
     let diagram = pixels(&root, "#diagram");
-    assert!(diagram.chunks(4).any(|p| p[3] > 0), "the network diagram is drawn");
+    let canvas: HtmlCanvasElement = dom::find(&root, "#diagram").unwrap();
+    let (w, h) = (canvas.width() as usize, canvas.height() as usize);
+    let units = app.borrow().trainer().model().hidden();
+    let l = DiagramLayout::new(w as f64, h as f64, units, app.borrow().params().patch);
+    let at = |x: f64, y: f64| {
+        let i = 4 * (y as usize * w + x as usize);
+        [diagram[i], diagram[i + 1], diagram[i + 2]]
+    };
+    let (left, right, top, bottom) = l.node_box();
+    let mut drawn = 0;
+    for y in top.ceil() as usize..bottom.floor() as usize {
+        for x in left.ceil() as usize..right.floor() as usize {
+            drawn += usize::from(at(x as f64, y as f64) != BACKGROUND);
+        }
+    }
+    assert!(drawn > 100, "the hidden units are drawn ({drawn} pixels of their block differ from the background)");
+    let lit = (0..units).filter(|&j| at(l.node(j).0, l.node(j).1) != BACKGROUND).count();
+    assert!(
+        lit > 0,
+        "some unit's disc is filled by its activation (none of {units} centres differ from the background)"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -64,7 +64,7 @@ pub const SPEC: ModelSpec = ModelSpec {
     key: "topk",
     name: "TopK autoencoder",
     about: "ReLU autoencoder that keeps only the k largest codes of each patch (Gao et al. 2024)",
-    lesson: "Measured here: decoder columns become edges by about 1 000 steps at k = 4; with k = 25 (no sparsity) none do. AuxK revives units that die (h = 100, k = 1: 53 dead without it, 0 with it).",
+    lesson: "Measured here: decoder columns become edges by about 1 000 steps at k = 4; with k = 25 (no sparsity) none do. AuxK revives units that die (h = 100, k = 1: 61 dead without it, 1 with it).",
     knobs: &[
         Knob {
             key: "k",
