@@ -243,8 +243,9 @@ impl Trainer {
             // the update itself can overflow to ∞ even when the gradient was finite
             let diverged = match self.step() {
                 Err(d) => Some(d),
+                // the step that blew up is the one just counted
                 Ok(_) => self.lanes.iter().find(|l| !l.model.is_finite()).map(|l| Diverged {
-                    step: self.steps,
+                    step: self.steps - 1,
                     lr: l.config.lr(&self.hyper),
                     model: l.config.spec.name,
                 }),
@@ -255,8 +256,7 @@ impl Trainer {
                     lane.model.theta_mut().copy_from_slice(&lane.snapshot);
                     // Adam's moments are full of the exploding gradients: start them afresh
                     lane.opt = Optimizer::new(lane.optimizer_kind(&setup), lane.grad.len());
-                    let ctx = Ctx { hyper: &self.hyper, knobs: &lane.config.knobs };
-                    lane.model.after_update(&ctx);
+                    // no after_update: the snapshot already passed it, so θ is back bit for bit
                 }
                 self.steps = steps_before;
                 return Slice { diverged: Some(d), ..Slice::default() };
