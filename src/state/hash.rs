@@ -12,10 +12,10 @@
 
 use std::collections::BTreeSet;
 
+use super::params::SIDE_BY_SIDE;
 use super::params::{Field, Params, Value, FIELDS};
 use crate::model::registry::{self, MODELS};
 use crate::model::KnobKind;
-use crate::train::MAX_LANES;
 
 mod entry;
 pub use entry::set_knob;
@@ -180,11 +180,18 @@ fn apply(f: &Field, v: &str, p: &mut Params, problems: &mut Vec<Problem>) {
 
 /// `models=sae,sparse-coding`: one to four registry keys, in lane order.
 fn apply_models(v: &str, p: &mut Params, problems: &mut Vec<Problem>) {
-    let mut models = Vec::new();
+    let mut models: Vec<&'static str> = Vec::new();
     for name in v.split(',').map(str::trim).filter(|n| !n.is_empty()) {
         match MODELS.iter().find(|m| m.key.eq_ignore_ascii_case(name)) {
-            Some(_) if models.len() == MAX_LANES => problems.push(Problem {
-                what: format!("models: at most {MAX_LANES} models train side by side; '{}' is left out", short(name)),
+            Some(_) if models.len() == SIDE_BY_SIDE => problems.push(Problem {
+                what: format!(
+                    "models: the page shows {SIDE_BY_SIDE} models side by side; '{}' is left out",
+                    short(name)
+                ),
+                instead: None,
+            }),
+            Some(m) if models.contains(&m.key) => problems.push(Problem {
+                what: format!("models: '{}' is named twice; it trains once", short(name)),
                 instead: None,
             }),
             Some(m) => models.push(m.key),

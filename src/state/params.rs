@@ -12,7 +12,7 @@ use crate::data::Dataset;
 use crate::model::knob::defaults;
 use crate::model::registry::{self, MODELS};
 use crate::model::{Hyper, OptimizerKind, Output, Penalty};
-use crate::train::{LaneConfig, Setup, MAX_LANES};
+use crate::train::{LaneConfig, Setup};
 
 /// Names of the controls and panels a link may hide (`hide=lr,pca`); the page marks each
 /// with `data-hide="<name>"`. Other names are ignored with a notice.
@@ -49,6 +49,10 @@ pub const HIDEABLE: &[&str] = &[
     "export",
     "save",
 ];
+
+/// How many models the page trains and shows side by side (the trainer takes up to
+/// [`crate::train::MAX_LANES`]; the page has panels for two).
+pub const SIDE_BY_SIDE: usize = 2;
 
 /// How the page is laid out.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -104,7 +108,7 @@ pub struct Params {
     pub hide: BTreeSet<String>,
     /// Normal or presentation layout.
     pub layout: Layout,
-    /// The models training side by side, by registry key (1 to [`MAX_LANES`]; rebuild).
+    /// The models training side by side, by registry key (1 to [`SIDE_BY_SIDE`]; rebuild).
     pub models: Vec<&'static str>,
     /// Every registered model's own knob values: `knobs[i][j]` is knob j of `MODELS[i]`
     /// (live). Models not in use keep theirs, so switching back finds them as they were.
@@ -384,8 +388,8 @@ impl Params {
     /// where a bad value means a damaged or foreign file).
     pub fn check(&self) -> Result<(), String> {
         FIELDS.iter().find_map(|f| f.out_of_range(self)).map_or(Ok(()), Err)?;
-        if self.models.is_empty() || self.models.len() > MAX_LANES {
-            return Err(format!("models names {} models; 1 to {MAX_LANES} can train side by side", self.models.len()));
+        if self.models.is_empty() || self.models.len() > SIDE_BY_SIDE {
+            return Err(format!("models names {} models; 1 to {SIDE_BY_SIDE} train side by side", self.models.len()));
         }
         for (spec, values) in MODELS.iter().zip(&self.knobs) {
             for (k, &v) in spec.knobs.iter().zip(values) {

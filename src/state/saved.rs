@@ -175,9 +175,9 @@ impl SavedModel {
             .map(|(i, b)| (b.name, model.theta()[layout.range(i)].to_vec()))
             .collect();
         let mut params = params.clone();
-        if params.models.first() != Some(&model.key()) {
-            params.models = vec![registry::spec(model.key()).map_or(registry::default_spec().key, |s| s.key)];
-        }
+        // the file holds one model: its settings name that one alone, so loading it never
+        // builds a second lane with untrained weights
+        params.models = vec![registry::spec(model.key()).map_or(registry::default_spec().key, |s| s.key)];
         SavedModel { format: FORMAT.into(), version: VERSION, model: model.key(), params, steps, blocks }
     }
 
@@ -234,9 +234,7 @@ impl SavedModel {
         if let Some(problem) = problems.iter().find(|p| p.instead.is_some()) {
             return Err(LoadError::Settings(problem.what.clone()));
         }
-        if params.models.first() != Some(&spec.key) {
-            params.models = vec![spec.key];
-        }
+        params.models = vec![spec.key];
         let steps = obj.get("steps").and_then(Value::as_u64).ok_or(LoadError::Entry("steps", "a whole number"))?;
         // v1 keeps the blocks at the top level; v2 under "blocks"
         let holder = if version == 1 {

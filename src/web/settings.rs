@@ -172,7 +172,15 @@ impl SettingsForm {
             }
         }
         // the link format owns the ranges: a round trip clamps and explains
-        from_hash(&to_hash(&p))
+        let (mut checked, notices) = from_hash(&to_hash(&p));
+        // the link carries only the knobs of models in use: keep the others as they were, so
+        // switching to another model and back finds its knobs unchanged
+        for (i, values) in checked.knobs.iter_mut().enumerate() {
+            if !checked.models.contains(&MODELS[i].key) {
+                values.clone_from(&p.knobs[i]);
+            }
+        }
+        (checked, notices)
     }
 
     /// Enables "your pictures" in the data menu once `count` pictures are loaded.

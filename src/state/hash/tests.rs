@@ -193,3 +193,11 @@ fn models_and_their_knobs_round_trip_and_bad_ones_get_notices() {
     let (r, n) = from_hash("models=,,");
     assert_eq!((r.models, n.len()), (vec!["sae"], 1));
 }
+
+#[test]
+fn the_page_trains_two_models_and_each_once() {
+    let (p, notices) = from_hash("models=sae,sae,topk,relu-l1");
+    assert_eq!(p.models, vec!["sae", "topk"]);
+    assert!(notices[0].contains("'sae' is named twice"), "{notices:?}");
+    assert!(notices[1].contains("shows 2 models side by side; 'relu-l1' is left out"), "{notices:?}");
+}

@@ -290,3 +290,11 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_file_names_only_the_model_it_holds() {
+    // saved beside a second model: loading must not build a second, untrained lane
+    let p = Params { models: vec!["sae", "topk"], ..small() };
+    let (back, _, m) = load(&save(&p, 20, &network(&small(), 3))).unwrap();
+    assert_eq!((back.models, m.key()), (vec!["sae"], "sae"));
+}
