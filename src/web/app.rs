@@ -250,7 +250,10 @@ impl App {
         let readout_due = now - self.last_readout >= READOUT_MS;
         if self.running && self.params.stop_after > 0 && self.trainer.steps() >= self.params.stop_after {
             self.set_running(false);
-            self.say("notice", &format!("Stopped after {} steps, as set in \"stop after\".", self.trainer.steps()));
+            // an open question (restart? keep the model?) keeps its buttons: the pause says itself
+            if self.pending.is_none() && self.staged.is_none() && !self.offer_open {
+                self.say("notice", &format!("Stopped after {} steps, as set in \"stop after\".", self.trainer.steps()));
+            }
         }
         // slow motion: one step every step_ms; otherwise as many as the frame budget holds
         let max_steps = if self.params.step_ms > 0.0 {
@@ -346,7 +349,9 @@ impl App {
         let (hidden, recon) = (self.shown_levels.as_slice(), self.shown_recon.as_slice());
         self.diagram.draw(self.shown.as_slice(), hidden, recon, p)?;
         if readout_due {
-            self.loss.draw(self.histories[self.panels.lane()].points())?;
+            let lane = self.panels.lane();
+            let penalty = self.trainer.model_at(lane).penalty_names().join(" + ");
+            self.loss.draw(self.histories[lane].points(), &penalty)?;
             let verdict = self.panels.draw(
                 &self.trainer,
                 self.params.data,
@@ -742,9 +747,14 @@ impl App {
     pub(crate) fn export(&self, what: &str) {
         let result = match what {
             "png" => download::download_canvas_png(self.filters.canvas(), "sae-lab-filters.png"),
-            "svg" => loss::loss_svg(self.history().points(), 1000, 400)
-                .map_err(js)
-                .and_then(|svg| download::download_text("sae-lab-cost.svg", "image/svg+xml", &svg)),
+            "svg" => loss::loss_svg(
+                self.history().points(),
+                &self.trainer.model_at(self.panels.lane()).penalty_names().join(" + "),
+                1000,
+                400,
+            )
+            .map_err(js)
+            .and_then(|svg| download::download_text("sae-lab-cost.svg", "image/svg+xml", &svg)),
             _ => download::download_text("sae-lab-history.csv", "text/csv", &history_csv(self.history().points())),
         };
         if let Err(e) = result {

@@ -37,13 +37,16 @@ const LEGEND_H: u32 = 28;
 /// uses the size as is); SVG text is drawn this much larger so the export matches the screen.
 const SVG_TEXT_SCALE: f64 = 1.24;
 
+/// The penalty series' placeholder name, replaced by the model's own term names.
+const PENALTY: &str = "sparsity";
+
 /// One plotted series: legend name, colour, line width, and which cost it reads.
 type Series = (&'static str, RGBColor, u32, fn(&LossPoint) -> f32);
 
 /// Drawn back to front, so the total ends on top.
 const SERIES: [Series; 5] = [
     ("weight decay", RGBColor(150, 155, 165), 1, |p| p.decay),
-    ("sparsity", RGBColor(255, 170, 70), 2, |p| p.sparsity),
+    (PENALTY, RGBColor(255, 170, 70), 2, |p| p.sparsity),
     ("reconstruction", RGBColor(90, 200, 250), 2, |p| p.recon),
     ("total", RGBColor(240, 242, 247), 2, |p| p.total),
     ("held-out total", RGBColor(160, 120, 255), 2, |p| p.held_out),
@@ -66,22 +69,23 @@ impl LossView {
         &self.canvas
     }
 
-    /// Redraws the chart from `points` (oldest first); see [`draw_chart`].
-    pub fn draw(&mut self, points: &[LossPoint]) -> Result<(), JsValue> {
+    /// Redraws the chart from `points` (oldest first), naming the penalty curve `penalty`
+    /// (the model's own term: "sparsity", "l1", "contraction"…); see [`draw_chart`].
+    pub fn draw(&mut self, points: &[LossPoint], penalty: &str) -> Result<(), JsValue> {
         let backend = CanvasBackend::with_canvas_object(self.canvas.clone())
             .ok_or_else(|| JsValue::from_str("loss chart: the canvas has no 2D drawing context"))?;
-        draw_chart(backend.into_drawing_area(), points).map_err(|e| JsValue::from_str(&e))
+        draw_scaled(backend.into_drawing_area(), points, penalty, 1.0).map_err(|e| JsValue::from_str(&e))
     }
 }
 
 /// The loss chart as a standalone SVG document of `width × height` pixels, drawn by the same
 /// code as the canvas (for a "download SVG" button).
-pub fn loss_svg(points: &[LossPoint], width: u32, height: u32) -> Result<String, String> {
+pub fn loss_svg(points: &[LossPoint], penalty: &str, width: u32, height: u32) -> Result<String, String> {
     let mut svg = String::new();
     {
         // The backend writes into `svg` when the drawing area is presented and dropped.
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        draw_scaled(root, points, SVG_TEXT_SCALE)?;
+        draw_scaled(root, points, penalty, SVG_TEXT_SCALE)?;
     }
     Ok(svg)
 }
@@ -91,13 +95,14 @@ pub fn loss_svg(points: &[LossPoint], width: u32, height: u32) -> Result<String,
 /// steps…" note. Non-positive and non-finite values are left out of their curve (a log axis
 /// cannot show them). An area smaller than 200 × 120 is only filled with the background.
 pub fn draw_chart<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, points: &[LossPoint]) -> Result<(), String> {
-    draw_scaled(root, points, 1.0)
+    draw_scaled(root, points, "sparsity", 1.0)
 }
 
 /// [`draw_chart`] with every font size multiplied by `text_scale` (see [`SVG_TEXT_SCALE`]).
 fn draw_scaled<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     points: &[LossPoint],
+    penalty: &str,
     text_scale: f64,
 ) -> Result<(), String> {
     let font = |px: f64| (FONT, px * text_scale).into_font().color(&TEXT);
@@ -157,7 +162,7 @@ fn draw_scaled<DB: DrawingBackend>(
         let line = points.iter().filter(|p| positive(cost(p))).map(|p| (p.step, (cost(p) as f64).clamp(lo, hi)));
         chart.draw_series(LineSeries::new(line, color.stroke_width(width))).map_err(err)?;
     }
-    legend(&root, &shown, text_scale)?;
+    legend(&root, &shown, penalty, text_scale)?;
     root.present().map_err(err)
 }
 
@@ -165,7 +170,12 @@ fn draw_scaled<DB: DrawingBackend>(
 /// own legend box sits inside the plot area). Listed in reading order: total first. Widths
 /// are measured at the unscaled size, the size the text is finally shown at on either
 /// backend (see [`SVG_TEXT_SCALE`]), so the spacing is the same on screen and in the SVG.
-fn legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, shown: &[bool], text_scale: f64) -> Result<(), String> {
+fn legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    shown: &[bool],
+    penalty: &str,
+    text_scale: f64,
+) -> Result<(), String> {
     let (w, _) = root.dim_in_pixel();
     let anchor = Pos::new(HPos::Left, VPos::Center);
     let measure = (FONT, 12.0).into_font().color(&TEXT).pos(anchor);
@@ -174,6 +184,8 @@ fn legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, shown: &[bool], tex
     let mut right = w as i32 - 12;
     // Walk from the right edge leftwards, i.e. over SERIES in drawing order.
     for (&(name, color, _, _), _) in SERIES.iter().zip(shown).filter(|(_, &s)| s) {
+        // the penalty curve is the sum of the followed model's own terms, named by them
+        let name = if name == PENALTY { penalty } else { name };
         let (text_w, _) = root.estimate_text_size(name, &measure).map_err(err)?;
         let text_x = right - text_w as i32;
         root.draw_text(name, &style, (text_x, y)).map_err(err)?;
