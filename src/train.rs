@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg32;
 
 use crate::data::{Image, PatchSampler};
-use crate::model::knob::defaults;
+use crate::model::knob::{defaults, LR_KEY};
 use crate::model::registry::{self, ModelSpec, Shape};
 use crate::model::{Cost, Ctx, Model, Optimizer, OptimizerKind, Output, ValidHyper};
 
@@ -102,7 +102,7 @@ impl LaneConfig {
     /// The learning rate this lane trains with: its own `lr` knob, or the page's for models
     /// without one (the sparse autoencoder).
     pub fn lr(&self, hyper: &ValidHyper) -> f64 {
-        self.spec.knobs.iter().position(|k| k.key == "lr").map_or(hyper.get().lr, |i| self.knobs[i])
+        self.spec.knobs.iter().position(|k| k.key == LR_KEY).map_or(hyper.get().lr, |i| self.knobs[i])
     }
 }
 

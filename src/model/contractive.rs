@@ -23,7 +23,7 @@ use nalgebra::{DMatrix, DMatrixView, DVector};
 use rand::Rng;
 use rand_pcg::Pcg32;
 
-use super::cost::{sq_norm, sum_sq_diff, to_f64};
+use super::cost::{row_sums, sq_norm, sum_sq_diff, to_f64};
 use super::family::{fit, CodeKind, Cost, Ctx, Layout, Model};
 use super::gemm::{gemm, Op};
 use super::gradcheck::{relative_gap, test_patches};
@@ -57,15 +57,7 @@ pub const KNOBS: &[Knob] = &[
         default: DEFAULT_LAMBDA_J,
         kind: KnobKind::Float { log: true },
     },
-    Knob {
-        key: "lr",
-        label: "learning rate",
-        help: "Adam's step size (1e-2 as for the sparse autoencoder).",
-        min: 1e-5,
-        max: 1.0,
-        default: 1e-2,
-        kind: KnobKind::Float { log: true },
-    },
+    Knob::learning_rate(1e-5, 1.0, 1e-2, "Adam's step size (1e-2 as for the sparse autoencoder)."),
 ];
 
 /// The registry entry.
@@ -192,7 +184,7 @@ impl<T: Real> Contractive<T> {
         pairs.for_each(|((d, &o), &t)| *d = (o - t) * inv_m * o * (T::one() - o));
         grad[l.range(W2)].copy_from_slice(&th[l.range(W2)]);
         gemm(T::one(), &self.d2, Op::N, &self.a1, Op::T, lambda, &mut l.view_mut(grad, W2));
-        row_sums_into(&self.d2, &mut grad[l.range(B2)]);
+        row_sums(&self.d2, &mut grad[l.range(B2)]);
 
         gemm(T::one(), &l.view(th, W2), Op::T, &self.d2, Op::N, T::zero(), &mut self.d1);
         for (dcol, acol) in self.d1.as_mut_slice().chunks_exact_mut(hid).zip(self.a1.as_slice().chunks_exact(hid)) {
@@ -208,7 +200,7 @@ impl<T: Real> Contractive<T> {
             }
         }
         gemm(T::one(), &self.d1, Op::N, input, Op::T, T::one(), &mut l.view_mut(grad, W1));
-        row_sums_into(&self.d1, &mut grad[l.range(B1)]);
+        row_sums(&self.d1, &mut grad[l.range(B1)]);
     }
 }
 
@@ -286,14 +278,6 @@ fn add_bias_sigmoid<T: Real>(z: &mut DMatrix<T>, b: &[T]) {
     let rows = z.nrows();
     for col in z.as_mut_slice().chunks_exact_mut(rows) {
         col.iter_mut().zip(b).for_each(|(v, &bi)| *v = T::sigmoid(*v + bi));
-    }
-}
-
-/// Row sums of `m` into `out`, column by column (contiguous, so it vectorises).
-fn row_sums_into<T: Real>(m: &DMatrix<T>, out: &mut [T]) {
-    out.fill(T::zero());
-    for col in m.as_slice().chunks_exact(m.nrows()) {
-        out.iter_mut().zip(col).for_each(|(o, &v)| *o += v);
     }
 }
 

@@ -34,7 +34,15 @@ pub struct Knob {
     pub kind: KnobKind,
 }
 
+/// The key of every model's own learning-rate knob (the trainer looks it up by this key).
+pub const LR_KEY: &str = "lr";
+
 impl Knob {
+    /// A model's learning-rate knob: log slider from `min` to `max`, one line of `help`.
+    pub const fn learning_rate(min: f64, max: f64, default: f64, help: &'static str) -> Knob {
+        Knob { key: LR_KEY, label: "learning rate", help, min, max, default, kind: KnobKind::Float { log: true } }
+    }
+
     /// `v` clamped into range (and rounded for whole numbers and switches); `None` when `v`
     /// is not a finite number.
     pub fn clamp(&self, v: f64) -> Option<f64> {

@@ -21,7 +21,7 @@ use nalgebra::DMatrix;
 use rand::Rng;
 use rand_pcg::Pcg32;
 
-use super::cost::{sum_sq_diff, to_f64};
+use super::cost::{row_sums, sum_sq_diff, to_f64};
 use super::family::{fit, standardize, unstandardize, CodeKind, Cost, Ctx, Layout, Model};
 use super::gemm::{gemm, Op};
 use super::hyper::OptimizerKind;
@@ -63,15 +63,7 @@ pub const SPEC: ModelSpec = ModelSpec {
             default: 1.5,
             kind: KnobKind::Float { log: false },
         },
-        Knob {
-            key: "lr",
-            label: "learning rate",
-            help: "Adam's step size",
-            min: 1e-5,
-            max: 0.1,
-            default: 3e-3,
-            kind: KnobKind::Float { log: true },
-        },
+        Knob::learning_rate(1e-5, 0.1, 3e-3, "Adam's step size"),
     ],
     optimizer: OptimizerKind::Adam,
     build: |shape, _, rng| Box::new(ReluL1::<f32>::new(shape.inputs, shape.hidden, rng)),
@@ -93,14 +85,6 @@ pub(crate) fn random_columns<T: Real>(n: usize, h: usize, norm: f64, rng: &mut P
 pub(crate) fn add_bias<T: Real>(m: &mut DMatrix<T>, b: &[T]) {
     for col in m.as_mut_slice().chunks_exact_mut(b.len()) {
         col.iter_mut().zip(b).for_each(|(v, &b)| *v += b);
-    }
-}
-
-/// Row sums of `m` into `out` (a bias gradient), column by column so the walk is contiguous.
-pub(crate) fn row_sums_into<T: Real>(m: &DMatrix<T>, out: &mut [T]) {
-    out.fill(T::zero());
-    for col in m.as_slice().chunks_exact(out.len()) {
-        out.iter_mut().zip(col).for_each(|(o, &v)| *o += v);
     }
 }
 
@@ -185,7 +169,7 @@ impl<T: Real> ReluL1<T> {
         for (d, col) in self.norms.iter_mut().zip(l.view(th, W_DEC).column_iter()) {
             *d = col.norm();
         }
-        row_sums_into(&self.z, &mut self.sums);
+        row_sums(&self.z, &mut self.sums);
         let weighted = self.norms.iter().zip(&self.sums).fold(T::zero(), |a, (&d, &s)| a + d * s);
         let penalty = l1 * weighted / c::<T>(m as f64);
         Cost { recon: to_f64(recon), penalties: [to_f64(penalty), 0.0, 0.0], decay: 0.0 }
@@ -209,7 +193,7 @@ impl<T: Real> ReluL1<T> {
                 }
             }
         }
-        row_sums_into(&self.xhat, &mut grad[l.range(B_DEC)]);
+        row_sums(&self.xhat, &mut grad[l.range(B_DEC)]);
         // Δ = (W_decᵀ·D + k·d) ⊙ [Z > 0], in the pre-activations' buffer
         gemm(T::one(), &w_dec, Op::T, &self.xhat, Op::N, T::zero(), &mut self.pre);
         let h = self.norms.len();
@@ -219,7 +203,7 @@ impl<T: Real> ReluL1<T> {
             }
         }
         gemm(T::one(), &self.pre, Op::N, &self.xs, Op::T, T::zero(), &mut l.view_mut(grad, W_ENC));
-        row_sums_into(&self.pre, &mut grad[l.range(B_ENC)]);
+        row_sums(&self.pre, &mut grad[l.range(B_ENC)]);
     }
 }
 

@@ -57,15 +57,7 @@ pub const KNOBS: &[Knob] = &[
         default: 10.0,
         kind: KnobKind::Int,
     },
-    Knob {
-        key: "lr",
-        label: "learning rate",
-        help: "SGD step on the dictionary, before each atom is rescaled to unit length.",
-        min: 1e-4,
-        max: 1.0,
-        default: 0.1,
-        kind: KnobKind::Float { log: true },
-    },
+    Knob::learning_rate(1e-4, 1.0, 0.1, "SGD step on the dictionary, before each atom is rescaled to unit length."),
 ];
 
 /// The registry entry.

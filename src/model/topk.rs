@@ -23,13 +23,13 @@
 use nalgebra::DMatrix;
 use rand_pcg::Pcg32;
 
-use super::cost::{sum_sq_diff, to_f64};
+use super::cost::{row_sums, sum_sq_diff, to_f64};
 use super::family::{fit, standardize, unstandardize, Cost, Ctx, Layout, Model};
 use super::gemm::{gemm, Op};
 use super::hyper::OptimizerKind;
 use super::knob::{Knob, KnobKind};
 use super::registry::ModelSpec;
-use super::relu_l1::{add_bias, random_columns, row_sums_into};
+use super::relu_l1::{add_bias, random_columns};
 use super::{c, Real};
 
 mod pass;
@@ -84,15 +84,7 @@ pub const SPEC: ModelSpec = ModelSpec {
             default: 1.0,
             kind: KnobKind::Switch,
         },
-        Knob {
-            key: "lr",
-            label: "learning rate",
-            help: "Adam's step size",
-            min: 1e-5,
-            max: 0.1,
-            default: 3e-3,
-            kind: KnobKind::Float { log: true },
-        },
+        Knob::learning_rate(1e-5, 0.1, 3e-3, "Adam's step size"),
     ],
     optimizer: OptimizerKind::Adam,
     build: |shape, _, rng| Box::new(TopK::<f32>::new(shape.inputs, shape.hidden, rng)),
@@ -273,9 +265,9 @@ impl<T: Real> TopK<T> {
             gcol *= self.inv_norm[j];
         }
         gemm(T::one(), &self.delta, Op::N, &self.enc.xc, Op::T, T::zero(), &mut l.view_mut(grad, W_ENC));
-        row_sums_into(&self.delta, self.dsum.as_mut_slice());
+        row_sums(&self.delta, self.dsum.as_mut_slice());
         grad[l.range(B_ENC)].copy_from_slice(self.dsum.as_slice());
-        row_sums_into(&self.xhat, &mut grad[l.range(B_PRE)]);
+        row_sums(&self.xhat, &mut grad[l.range(B_PRE)]);
         let w_enc = l.view(&self.theta, W_ENC);
         gemm(-T::one(), &w_enc, Op::T, &self.dsum, Op::N, T::one(), &mut l.view_mut(grad, B_PRE));
     }
