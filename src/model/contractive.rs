@@ -29,7 +29,7 @@ use super::gemm::{gemm, Op};
 use super::gradcheck::{relative_gap, test_patches};
 use super::hyper::{Hyper, OptimizerKind};
 use super::knob::{Knob, KnobKind};
-use super::registry::{ModelSpec, Shape};
+use super::spec::{ModelSpec, Shape};
 use super::{c, Real};
 
 /// Index of λ_J in [`KNOBS`].

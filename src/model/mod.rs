@@ -16,6 +16,7 @@
 //! - [`family`]: the [`Model`] trait over a flat θ with named blocks, its [`Cost`] and
 //!   [`CodeKind`].
 //! - [`knob`]: a model's own knob, declared once in its file.
+//! - [`spec`]: what a model declares about itself ([`ModelSpec`]).
 //! - [`registry`]: every model, one line each.
 //! - [`sparse_ae`]: the sparse autoencoder as a [`Model`].
 //! - [`sparse_coding`] (with [`fista`], its inference): Olshausen & Field's dictionary.
@@ -40,6 +41,7 @@ pub mod sae;
 pub mod sparse_ae;
 pub mod sparse_coding;
 pub mod sparsity;
+pub mod spec;
 pub mod topk;
 pub mod workspace;
 

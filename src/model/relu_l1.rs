@@ -26,7 +26,7 @@ use super::family::{fit, standardize, unstandardize, CodeKind, Cost, Ctx, Layout
 use super::gemm::{gemm, Op};
 use super::hyper::OptimizerKind;
 use super::knob::{Knob, KnobKind};
-use super::registry::ModelSpec;
+use super::spec::ModelSpec;
 use super::{c, Real};
 
 mod check;

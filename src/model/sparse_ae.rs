@@ -11,7 +11,7 @@ use super::cost::{cost_and_grad_pair, evaluate_pair, CostParts};
 use super::family::{fit, CodeKind, Cost, Ctx, Layout, Model};
 use super::gradcheck::{relative_gap, test_patches};
 use super::hyper::{Hyper, OptimizerKind, Output, Penalty};
-use super::registry::{ModelSpec, Shape};
+use super::spec::{ModelSpec, Shape};
 use super::workspace::Workspace;
 use super::{Real, Sae};
 

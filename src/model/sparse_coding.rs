@@ -26,7 +26,7 @@ use super::fista::{self, Fista, Gram};
 use super::gemm::{gemm, Op};
 use super::hyper::OptimizerKind;
 use super::knob::{Knob, KnobKind};
-use super::registry::{ModelSpec, Shape};
+use super::spec::{ModelSpec, Shape};
 use super::{c, Real};
 
 /// Index of λ in [`KNOBS`].

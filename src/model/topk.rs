@@ -28,8 +28,8 @@ use super::family::{fit, standardize, unstandardize, Cost, Ctx, Layout, Model};
 use super::gemm::{gemm, Op};
 use super::hyper::OptimizerKind;
 use super::knob::{Knob, KnobKind};
-use super::registry::ModelSpec;
 use super::relu_l1::{add_bias, random_columns};
+use super::spec::ModelSpec;
 use super::{c, Real};
 
 mod pass;
