@@ -32,6 +32,25 @@ try {
       await page.close();
     }
   }
+  // the family rows: every model at the page's defaults through the Trainer, then a compare
+  const probe = await freshPage(browser, () => {});
+  await probe.goto(server.url + "bench.html");
+  await probe.waitForFunction(() => window.benchReady);
+  const keys = await probe.evaluate(() => window.bench.familyKeys());
+  await probe.close();
+  for (const model of [...keys, "sae,sparse-coding"]) {
+    const page = await freshPage(browser, () => {});
+    await page.goto(server.url + "bench.html");
+    await page.waitForFunction(() => window.benchReady);
+    try {
+      const r = await page.evaluate((m) => window.bench.family(m), model);
+      results.push({ engine: "wasm-family", model, ...r });
+      process.stderr.write(`  wasm ${model}: ${r.rates.map((x) => x.toFixed(0)).join(" ")} steps/s\n`);
+    } catch (e) {
+      results.push({ engine: "wasm-family", model, error: String(e.message || e).split("\n")[0] });
+    }
+    await page.close();
+  }
   results.push({ engine: "browser", version: browser.version() });
 } finally {
   await browser.close();

@@ -22,6 +22,12 @@ for (const line of readFileSync(`${dir}/native.txt`, "utf8").split("\n")) {
   const m = line.match(/^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)–(\d+)\s/);
   if (m) put("native", +m[1], +m[2], { median: +m[3], min: +m[4], max: +m[5] });
 }
+// the family table: "sae   4568   4400–4700   1.00", "sae + sparse-coding (per lane) …"
+const familyNative = {};
+for (const line of readFileSync(`${dir}/native.txt`, "utf8").split("\n")) {
+  const m = line.match(/^(\S.*?)\s{2,}(\d+)\s+(\d+)–(\d+)\s+\S+\s*$/);
+  if (m) familyNative[m[1].replace(" + ", ",").replace(" (per lane)", "")] = +m[2];
+}
 const browser = json("browser.json");
 const numpy = json("numpy.json");
 for (const r of [...browser, ...numpy]) if (r.rates) put(r.engine, r.batch, r.hidden, stats(r.rates));
@@ -60,6 +66,12 @@ for (const [b, h] of ROWS) {
 const ratioBody = ROWS.map(([b, h]) => [b, h, x(ratio(med("wasm", b, h), med("native", b, h))),
   x(ratio(med("wasm", b, h), med("tfjs-wasm", b, h))), x(ratio(med("wasm", b, h), med("tfjs-cpu", b, h))),
   x(ratio(med("native", b, h), med("numpy", b, h)))]);
+const familyBody = browser.filter((r) => r.engine === "wasm-family").map((r) => {
+  const wasm = r.rates ? stats(r.rates).median : undefined;
+  const native = familyNative[r.model];
+  const name = r.model.includes(",") ? `${r.model.replace(",", " + ")} (per lane)` : r.model;
+  return [name, num(native), r.error ? `failed: ${r.error}` : num(wasm), x(ratio(wasm, native))];
+});
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
 const pageBody = [
   ["frame time p50 / p95 (max), 10 s of training", `${num(page.frameP50, 1)} / ${num(page.frameP95, 1)} ms (${num(page.frameMax, 1)} ms), ${page.frames} frames`],
@@ -99,6 +111,12 @@ const md = [
   "### Ratios of medians",
   "",
   table(["B", "h", "wasm / native", "wasm / TF.js wasm", "wasm / TF.js cpu", "native / NumPy"], ratioBody),
+  "",
+  "### The family at the page's defaults (batch 256, 25 units, 8×8, each model's default knobs), through Trainer::step",
+  "",
+  "Fresh patches from the sampler every step, as the page trains; a compare row is two lanes on the same batches, its rate each lane's.",
+  "",
+  table(["model", "native steps/s", "wasm steps/s", "wasm / native"], familyBody),
   "",
   "### Release page at defaults, headless Chromium",
   "",

@@ -2,7 +2,7 @@
 // examples/bench.rs (calibrate, then 5 repeats of ~0.5 s), so native, wasm and TF.js rows are
 // comparable. The warm-up is 0.5 s instead of native's 0.2 s: V8 compiles hot wasm and JS
 // with its optimising tier only after a while. bench.mjs calls window.bench.run once per row.
-import init, { StepBench } from "./pkg/sae_lab.js";
+import init, { StepBench, FamilyBench, family_keys } from "./pkg/sae_lab.js";
 import { tfjsStep } from "./tfjs-step.js";
 
 const REPEATS = 5;
@@ -23,6 +23,14 @@ const ready = init({ module_or_path: "pkg/sae_lab_bg.wasm" });
 async function sae(batch, hidden) {
   await ready;
   const b = new StepBench(batch, hidden);
+  try { return measure((steps) => b.run(steps)); } finally { b.free(); }
+}
+
+// Models of the family through the page's Trainer at defaults: `keys` is one model key or
+// two joined by a comma (a compare run, whose rate is each lane's).
+async function family(keys) {
+  await ready;
+  const b = new FamilyBench(keys);
   try { return measure((steps) => b.run(steps)); } finally { b.free(); }
 }
 
@@ -50,5 +58,9 @@ async function tfjs(backend, batch, hidden) {
 }
 
 /** engine: "wasm" (sae-lab's step, timed inside wasm), "tfjs-cpu" or "tfjs-wasm". */
-window.bench = { run: (engine, batch, hidden) => (engine === "wasm" ? sae(batch, hidden) : tfjs(engine.slice(5), batch, hidden)) };
+window.bench = {
+  run: (engine, batch, hidden) => (engine === "wasm" ? sae(batch, hidden) : tfjs(engine.slice(5), batch, hidden)),
+  family,
+  familyKeys: async () => { await ready; return family_keys().split(","); },
+};
 window.benchReady = ready.then(() => true);

@@ -9,6 +9,7 @@
 //! - [`raster`]: RGBA pixel buffers for the filter grid and patches.
 //! - [`sliders`]: slider positions ↔ hyperparameter values.
 //! - [`state`]: the settings, the link format, presets and the saved-model file.
+//! - [`words`]: the words of enum values in links, files, menus and the CLI, spelled once.
 //!
 //! Only [`web`] (compiled for wasm32) touches the DOM.
 
@@ -20,6 +21,7 @@ pub mod readouts;
 pub mod sliders;
 pub mod state;
 pub mod train;
+pub mod words;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -8,6 +8,7 @@ use super::noise::white_noise;
 use super::strokes::strokes;
 use super::whiten::whiten;
 use super::NATURAL_IMAGE_SIZE;
+use crate::words::Word;
 
 /// A training set. Every built-in one is a single 512×512 image generated from a seed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -31,12 +32,12 @@ impl Dataset {
 
     /// Its name in links, files and on the command line.
     pub fn key(self) -> &'static str {
-        ["natural", "bars", "strokes", "noise", "own"][self as usize]
+        self.word()
     }
 
     /// The dataset named `key`, if any.
     pub fn from_key(key: &str) -> Option<Dataset> {
-        Dataset::ALL.into_iter().find(|d| d.key() == key)
+        Dataset::from_word(key)
     }
 
     /// What to expect from it, in a sentence for the page.
@@ -86,6 +87,13 @@ impl Dataset {
 /// (mean 0, std 1, so toggling whitening changes the spectrum and not the contrast).
 pub fn prepare(images: &[Image], whitened: bool) -> Vec<Image> {
     images.iter().map(|img| if whitened { whiten(img) } else { img.standardized() }).collect()
+}
+
+impl Word for Dataset {
+    const ALL: &'static [Self] = &Dataset::ALL;
+    const WORDS: &'static [&'static str] = &["natural", "bars", "strokes", "noise", "own"];
+    const LABELS: &'static [&'static str] =
+        &["natural images", "bars (Földiák)", "pen strokes", "white noise (control)", "your pictures (upload first)"];
 }
 
 #[cfg(test)]

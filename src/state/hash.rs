@@ -154,7 +154,7 @@ fn apply(f: &Field, v: &str, p: &mut Params, problems: &mut Vec<Problem>) {
                 bad(format!("{key}={} is not a number", short(v)), keeping(number(get(p)), number(get(&default))))
             }
         },
-        Value::Word { words, get, set } => match words.iter().position(|w| w.eq_ignore_ascii_case(v.trim())) {
+        Value::Word { words, get, set, .. } => match words.iter().position(|w| w.eq_ignore_ascii_case(v.trim())) {
             Some(i) => set(p, i),
             None => bad(
                 format!("{key}={} is not one of {}", short(v), words.join(", ")),
@@ -275,7 +275,7 @@ fn whole(v: &str) -> Whole {
 
 /// The shortest decimal that reads back as `x` (Rust's `Display` for f64), in scientific
 /// notation below 1e-6 so that tiny values stay short ("1e-9", not "0.000000001").
-pub(crate) fn number(x: f64) -> String {
+pub fn number(x: f64) -> String {
     if x != 0.0 && x.abs() < 1e-6 {
         format!("{x:e}")
     } else {

@@ -13,12 +13,14 @@ use crate::model::knob::defaults;
 use crate::model::registry::{self, MODELS};
 use crate::model::{Hyper, OptimizerKind, Output, Penalty};
 use crate::train::{LaneConfig, Setup};
+use crate::words::Word;
 
 /// Names of the controls and panels a link may hide (`hide=lr,pca`); the page marks each
 /// with `data-hide="<name>"`. Other names are ignored with a notice.
 pub const HIDEABLE: &[&str] = &[
     "model",
     "data",
+    "whiten",
     "rho",
     "beta",
     "lambda",
@@ -165,8 +167,13 @@ pub enum Value {
     Int { min: u64, max: u64, get: fn(&Params) -> u64, set: fn(&mut Params, u64) },
     /// A finite number in `min..=max`.
     Float { min: f64, max: f64, get: fn(&Params) -> f64, set: fn(&mut Params, f64) },
-    /// One of `words` (lower case); `get`/`set` use the index into `words`.
-    Word { words: &'static [&'static str], get: fn(&Params) -> usize, set: fn(&mut Params, usize) },
+    /// One of `words` (lower case; `labels` for menus); `get`/`set` use the index into `words`.
+    Word {
+        words: &'static [&'static str],
+        labels: &'static [&'static str],
+        get: fn(&Params) -> usize,
+        set: fn(&mut Params, usize),
+    },
     /// A set of names from `allowed`.
     Names {
         allowed: &'static [&'static str],
@@ -184,79 +191,181 @@ pub struct Field {
     pub change: Change,
     /// Its kind, range and accessors.
     pub value: Value,
+    /// How the form and the native trainer show it.
+    pub ui: Ui,
 }
 
-const DATASETS: [Dataset; 5] = Dataset::ALL;
-const OUTPUTS: [Output; 2] = [Output::Sigmoid, Output::Linear];
-const OPTIMIZERS: [OptimizerKind; 2] = [OptimizerKind::Adam, OptimizerKind::Sgd];
-const PENALTIES: [Penalty; 2] = [Penalty::Kl, Penalty::L1];
-const LAYOUTS: [Layout; 2] = [Layout::Normal, Layout::Present];
-const SWITCH: [bool; 2] = [true, false];
+/// Where a setting's control sits in the page (the form builds [`Place::Live`],
+/// [`Place::Shape`] and [`Place::Speed`] fields from the table; the others have controls of
+/// their own: sliders, the data menu, or none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// "Live: act on the next step".
+    Live,
+    /// "Shape: changing these restarts training".
+    Shape,
+    /// "Speed".
+    Speed,
+    /// A control written by hand (the ρ and β sliders, the data menu, the speed slider).
+    Own,
+    /// Not in the form (it is part of the link only).
+    Link,
+}
 
-/// Index of `v` in `all` (every enum above lists all its variants).
-fn index<T: PartialEq>(all: &[T], v: &T) -> usize {
-    all.iter().position(|x| x == v).unwrap_or(0)
+/// Which models read a setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Every model (shape, data, weight decay, noise, pacing).
+    All,
+    /// The sparse autoencoder only (its sparsity, output and update rule); other models
+    /// have knobs of their own. The page hides these while no sparse autoencoder trains.
+    Sae,
+}
+
+/// How a setting is shown: its control's id (also its `hide=` name and its option on the
+/// native trainer's command line, `--optimizer`), its label, a sentence of help, and where
+/// it sits.
+#[derive(Clone, Copy, Debug)]
+pub struct Ui {
+    /// The control's id, its name in `hide=`, and its command-line option.
+    pub name: &'static str,
+    /// Its label in the form.
+    pub label: &'static str,
+    /// One sentence on what it does (the control's tooltip and the CLI's help).
+    pub help: &'static str,
+    /// Where its control is.
+    pub place: Place,
+    /// Which models read it.
+    pub scope: Scope,
+    /// An option of the native trainer (`sae-train train --NAME`).
+    pub cli: bool,
+    /// The number field's `step` ("any" for real numbers).
+    pub step: &'static str,
+}
+
+/// The [`Ui`] of a setting: place, name, label, help.
+const fn ui(place: Place, name: &'static str, label: &'static str, help: &'static str) -> Ui {
+    let cli = matches!(place, Place::Live | Place::Shape);
+    Ui { name, label, help, place, scope: Scope::All, cli, step: "any" }
+}
+
+impl Ui {
+    /// Read by the sparse autoencoder only.
+    const fn sae(self) -> Ui {
+        Ui { scope: Scope::Sae, ..self }
+    }
+
+    /// With the number field's `step`.
+    const fn step(self, step: &'static str) -> Ui {
+        Ui { step, ..self }
+    }
+
+    /// An option of the native trainer even though the form has its own control for it.
+    const fn cli(self) -> Ui {
+        Ui { cli: true, ..self }
+    }
+}
+
+impl Word for Layout {
+    const ALL: &'static [Self] = &[Layout::Normal, Layout::Present];
+    const WORDS: &'static [&'static str] = &["normal", "present"];
+    const LABELS: &'static [&'static str] = &["normal", "presentation"];
 }
 
 /// A table entry for a whole-number field.
 macro_rules! int {
-    ($key:literal, $change:ident, $min:expr, $max:expr, $f:ident: $t:ty) => {
+    ($key:literal, $change:ident, $min:expr, $max:expr, $f:ident: $t:ty, $ui:expr) => {
         Field {
             key: $key,
             change: Change::$change,
             value: Value::Int { min: $min, max: $max, get: |p| p.$f as u64, set: |p, v| p.$f = v as $t },
+            ui: $ui,
         }
     };
 }
 
 /// A table entry for a real-valued field.
 macro_rules! float {
-    ($key:literal, $change:ident, $min:expr, $max:expr, $f:ident) => {
+    ($key:literal, $change:ident, $min:expr, $max:expr, $f:ident, $ui:expr) => {
         Field {
             key: $key,
             change: Change::$change,
             value: Value::Float { min: $min, max: $max, get: |p| p.$f, set: |p, v| p.$f = v },
+            ui: $ui,
         }
     };
 }
 
-/// A table entry for an enum field, with its words in the order of `$all`.
+/// A table entry for an enum field: its words and labels are the enum's [`Word`] impl.
 macro_rules! word {
-    ($key:literal, $change:ident, [$($w:literal),*], $all:ident, $f:ident) => {
+    ($key:literal, $change:ident, $t:ty, $f:ident, $ui:expr) => {
         Field {
             key: $key,
             change: Change::$change,
-            value: Value::Word { words: &[$($w),*], get: |p| index(&$all, &p.$f), set: |p, i| p.$f = $all[i] },
+            value: Value::Word {
+                words: <$t as Word>::WORDS,
+                labels: <$t as Word>::LABELS,
+                get: |p| p.$f.index(),
+                set: |p, i| p.$f = <$t as Word>::ALL[i],
+            },
+            ui: $ui,
         }
     };
 }
 
+use Place::{Link, Live, Own, Shape, Speed};
+
 /// Every shareable setting, in link order. All maxima fit a 32-bit `usize` (wasm32).
+#[rustfmt::skip]
 pub const FIELDS: &[Field] = &[
-    int!("hidden", Rebuild, 4, 400, hidden: usize),
-    int!("patch", Rebuild, 4, 16, patch: usize),
-    int!("batch", Rebuild, 16, 2048, batch: usize),
-    int!("seed", Rebuild, 0, 4_294_967_295, seed: u64),
-    word!("data", Rebuild, ["natural", "bars", "strokes", "noise", "own"], DATASETS, data),
-    word!("whiten", Rebuild, ["on", "off"], SWITCH, whiten),
-    word!("output", Rebuild, ["sigmoid", "linear"], OUTPUTS, output),
-    word!("opt", Live, ["adam", "sgd"], OPTIMIZERS, optimizer),
-    word!("penalty", Live, ["kl", "l1"], PENALTIES, penalty),
-    float!("rho", Live, 0.001, 0.5, rho),
-    float!("beta", Live, 0.0, 10.0, beta),
-    float!("l1", Live, 0.0, 10.0, l1),
-    float!("lambda", Live, 0.0, 0.1, lambda),
-    float!("lr", Live, 1e-5, 1.0, lr),
-    float!("noise", Live, 0.0, 1.0, noise),
-    int!("stop", Live, 0, 1_000_000_000, stop_after: u64),
-    float!("step_ms", Live, 0.0, 2000.0, step_ms),
+    int!("hidden", Rebuild, 4, 400, hidden: usize,
+        ui(Shape, "hidden", "hidden units", "Hidden units h: one filter each.").step("1")),
+    int!("patch", Rebuild, 4, 16, patch: usize,
+        ui(Shape, "patch", "patch size", "Patch side p in pixels (inputs n = p²).").step("1")),
+    int!("batch", Rebuild, 16, 2048, batch: usize,
+        ui(Shape, "batch", "batch size", "Patches per minibatch step.").step("16")),
+    int!("seed", Rebuild, 0, 4_294_967_295, seed: u64,
+        ui(Shape, "seed", "random seed", "Seed of the initial weights and the patch stream.").step("1")),
+    word!("data", Rebuild, Dataset, data,
+        ui(Own, "data", "data", "The pictures the patches are cut from.")),
+    word!("whiten", Rebuild, bool, whiten,
+        ui(Own, "whiten", "whiten", "Flatten the 1/f spectrum of photographs (Olshausen & Field).")),
+    word!("output", Rebuild, Output, output,
+        ui(Shape, "output", "output activation", "The decoder's output activation.").sae()),
+    word!("opt", Live, OptimizerKind, optimizer,
+        ui(Live, "optimizer", "optimiser", "Update rule of the minibatch steps.").sae()),
+    word!("penalty", Live, Penalty, penalty,
+        ui(Live, "penalty", "sparsity penalty", "Which sparsity penalty is added to the cost.").sae()),
+    float!("rho", Live, 0.001, 0.5, rho,
+        ui(Own, "rho", "ρ", "Sparsity target ρ (KL penalty).").sae().cli()),
+    float!("beta", Live, 0.0, 10.0, beta,
+        ui(Own, "beta", "β", "Weight β of the KL penalty.").sae().cli()),
+    float!("l1", Live, 0.0, 10.0, l1,
+        ui(Live, "l1", "L1 weight", "Weight of the L1 activation penalty.").sae()),
+    float!("lambda", Live, 0.0, 0.1, lambda,
+        ui(Live, "lambda", "λ (weight decay)", "Weight decay λ (the sparse and contractive autoencoders).")),
+    float!("lr", Live, 1e-5, 1.0, lr,
+        ui(Live, "lr", "learning rate", "Learning rate (the other models have an lr knob of their own).").sae()),
+    float!("noise", Live, 0.0, 1.0, noise,
+        ui(Live, "noise", "input noise σ (denoising)", "Standard deviation of Gaussian input noise; 0 = none.").step("0.05")),
+    int!("stop", Live, 0, 1_000_000_000, stop_after: u64,
+        ui(Speed, "stop", "stop after (steps, 0 = never)", "Pause after this many steps.").step("100")),
+    float!("step_ms", Live, 0.0, 2000.0, step_ms,
+        ui(Own, "speed", "speed", "Milliseconds between steps; 0 = as fast as the frame allows.")),
     Field {
         key: "hide",
         change: Change::Live,
         value: Value::Names { allowed: HIDEABLE, get: |p| &p.hide, set: |p, v| p.hide = v },
+        ui: ui(Link, "hide", "hidden controls", "Controls and panels the link hides."),
     },
-    word!("layout", Live, ["normal", "present"], LAYOUTS, layout),
+    word!("layout", Live, Layout, layout,
+        ui(Link, "layout", "layout", "Normal or presentation layout.")),
 ];
+
+/// The fields whose control sits in `place`, in table order.
+pub fn fields_in(place: Place) -> impl Iterator<Item = &'static Field> {
+    FIELDS.iter().filter(move |f| f.ui.place == place)
+}
 
 /// Equal, counting NaN as equal to itself (so a NaN field is not a change on every frame).
 fn same_float(a: f64, b: f64) -> bool {

@@ -7,8 +7,10 @@ use rand::SeedableRng;
 use rand_pcg::Pcg32;
 use wasm_bindgen::prelude::*;
 
-use crate::data::{natural_images, PatchSampler};
+use crate::data::{natural_images, Dataset, PatchSampler};
+use crate::model::registry::{self, MODELS};
 use crate::model::{cost_and_grad, Hyper, Optimizer, OptimizerKind, Output, Sae, ValidHyper, Workspace};
+use crate::train::{LaneConfig, Setup, Trainer};
 
 const N: usize = 64;
 
@@ -54,6 +56,50 @@ impl StepBench {
         }
         steps as f64 * 1e3 / (now_ms() - t0).max(1e-3)
     }
+}
+
+/// The family table of `examples/bench.rs` in wasm: models training through
+/// [`Trainer::step`] at the page's defaults (fresh patches from the sampler every step), one
+/// lane per key, as the page trains them.
+#[wasm_bindgen]
+pub struct FamilyBench {
+    trainer: Trainer,
+}
+
+#[wasm_bindgen]
+impl FamilyBench {
+    /// A trainer with one lane per model key in `keys` (comma-separated, e.g.
+    /// `sae,sparse-coding`), each at its default knobs, on the page's default pictures.
+    #[wasm_bindgen(constructor)]
+    pub fn new(keys: &str) -> Result<FamilyBench, JsError> {
+        let lanes: Vec<LaneConfig> = keys
+            .split(',')
+            .map(|k| {
+                registry::spec(k).map(LaneConfig::default_for).ok_or_else(|| JsError::new(&format!("no model {k}")))
+            })
+            .collect::<Result<_, _>>()?;
+        let hyper = Hyper::default().validate().map_err(|e| JsError::new(&e.to_string()))?;
+        let images = Dataset::Natural.builtin(1, true).ok_or_else(|| JsError::new("no built-in pictures"))?;
+        let trainer = Trainer::with_lanes(Setup::default(), hyper, &lanes, images).map_err(|e| JsError::new(&e))?;
+        Ok(FamilyBench { trainer })
+    }
+
+    /// Runs `steps` steps (each lane takes each one) and returns steps/s (= each lane's rate).
+    pub fn run(&mut self, steps: u32) -> f64 {
+        let t0 = now_ms();
+        for _ in 0..steps {
+            if self.trainer.step().is_err() {
+                return f64::NAN;
+            }
+        }
+        steps as f64 * 1e3 / (now_ms() - t0).max(1e-3)
+    }
+}
+
+/// Every registered model's key, comma-separated, for the family rows.
+#[wasm_bindgen]
+pub fn family_keys() -> String {
+    MODELS.iter().map(|m| m.key).collect::<Vec<_>>().join(",")
 }
 
 /// Builds a row, warms up with `steps / 10 + 1` steps, then times `steps` steps: steps/s.

@@ -4,7 +4,9 @@
 use crate::data::Dataset;
 use crate::model::{KnobKind, MODELS};
 use crate::sliders::{BETA_MAX, RHO_STEPS};
+use crate::state::params::{fields_in, Place, Scope, Value};
 use crate::state::presets;
+use crate::words::Word;
 
 /// The app's inner HTML.
 pub fn html() -> String {
@@ -30,7 +32,7 @@ pub fn html() -> String {
   <div class="data-choice" data-hide="data">
     <label for="data">data</label>
     <select id="data">{data_options}</select>
-    <label class="check" title="Flatten the 1/f spectrum of photographs (Olshausen &amp; Field)"><input type="checkbox" id="whiten"> whiten</label>
+    <label class="check" data-hide="whiten" title="Flatten the 1/f spectrum of photographs (Olshausen &amp; Field)"><input type="checkbox" id="whiten"> whiten</label>
     <input type="file" id="upload" accept="image/*" multiple>
     <label class="file-button" for="upload">Use your own pictures…</label>
     <span class="hint" id="data-desc"></span>
@@ -54,39 +56,18 @@ pub fn html() -> String {
       <p class="hint" id="preset-desc"></p>
     </fieldset>
     <fieldset><legend>Live: act on the next step</legend>
-      <div class="field" data-hide="lr"><label for="lr">learning rate</label>
-        <input id="lr" type="number" min="0.00001" max="1" step="any"></div>
-      <div class="field" data-hide="lambda"><label for="lambda">λ (weight decay)</label>
-        <input id="lambda" type="number" min="0" max="0.1" step="any"></div>
-      <div class="field" data-hide="penalty"><label for="penalty">sparsity penalty</label>
-        <select id="penalty"><option value="kl">KL(ρ‖ρ̂) with ρ, β</option><option value="l1">L1 on activations</option></select></div>
-      <div class="field" data-hide="l1"><label for="l1">L1 weight</label>
-        <input id="l1" type="number" min="0" max="10" step="any"></div>
-      <div class="field" data-hide="noise"><label for="noise">input noise σ (denoising)</label>
-        <input id="noise" type="number" min="0" max="1" step="0.05"></div>
-      <div class="field" data-hide="optimizer"><label for="optimizer">optimiser</label>
-        <select id="optimizer"><option value="adam">Adam</option><option value="sgd">SGD</option></select></div>
+      {live_fields}
     </fieldset>
     <fieldset data-hide="model"><legend>The models' own knobs: live</legend>
       {knob_fields}
     </fieldset>
     <fieldset><legend>Shape: changing these restarts training</legend>
-      <div class="field" data-hide="hidden"><label for="hidden">hidden units</label>
-        <input id="hidden" type="number" min="4" max="400" step="1"></div>
-      <div class="field" data-hide="patch"><label for="patch">patch size</label>
-        <input id="patch" type="number" min="4" max="16" step="1"></div>
-      <div class="field" data-hide="batch"><label for="batch">batch size</label>
-        <input id="batch" type="number" min="16" max="2048" step="16"></div>
-      <div class="field" data-hide="output"><label for="output">output activation</label>
-        <select id="output"><option value="sigmoid">sigmoid</option><option value="linear">linear</option></select></div>
-      <div class="field" data-hide="seed"><label for="seed">random seed</label>
-        <input id="seed" type="number" min="0" max="4294967295" step="1"></div>
+      {shape_fields}
     </fieldset>
     <fieldset><legend>Speed</legend>
       <div class="field" data-hide="speed"><label for="speed">speed</label>
         <input id="speed" type="range" min="0" max="10" step="1"><output id="speed-out" for="speed"></output></div>
-      <div class="field" data-hide="stop"><label for="stop">stop after (steps, 0 = never)</label>
-        <input id="stop" type="number" min="0" step="100"></div>
+      {speed_fields}
       <p class="hint">Keys: space play/pause, → one step, r reset.</p>
     </fieldset>
     <fieldset data-hide="save"><legend>Save and load</legend>
@@ -233,6 +214,9 @@ pub fn html() -> String {
         data_options = data_options(),
         model_options = model_options(),
         knob_fields = knob_fields(),
+        live_fields = fields(Place::Live),
+        shape_fields = fields(Place::Shape),
+        speed_fields = fields(Place::Speed),
     )
 }
 
@@ -274,17 +258,51 @@ fn knob_fields() -> String {
 fn data_options() -> String {
     Dataset::ALL
         .iter()
-        .map(|d| {
-            let (label, extra) = match d {
-                Dataset::Natural => ("natural images", ""),
-                Dataset::Bars => ("bars (Földiák)", ""),
-                Dataset::Strokes => ("pen strokes", ""),
-                Dataset::Noise => ("white noise (control)", ""),
-                Dataset::Own => ("your pictures (upload first)", " disabled"),
-            };
-            format!(r#"<option value="{}"{extra}>{label}</option>"#, d.key())
+        .map(|&d| {
+            let extra = if d == Dataset::Own { " disabled" } else { "" };
+            format!(r#"<option value="{}"{extra}>{}</option>"#, d.word(), d.label())
         })
         .collect()
+}
+
+/// The form's controls for the settings of the table (`FIELDS`) placed in `place`, made from the table:
+/// a number field for numbers, a menu for words. Each has the setting's control name as id
+/// and `data-hide` name, and its help as tooltip; the sparse autoencoder's own settings are
+/// marked `sae-only` (hidden while no sparse autoencoder trains).
+fn fields(place: Place) -> String {
+    let mut out = String::new();
+    for f in fields_in(place) {
+        let ui = &f.ui;
+        let control = match f.value {
+            Value::Int { min, max, .. } => {
+                format!(r#"<input id="{}" type="number" min="{min}" max="{max}" step="{}">"#, ui.name, ui.step)
+            }
+            Value::Float { min, max, .. } => {
+                format!(r#"<input id="{}" type="number" min="{min}" max="{max}" step="{}">"#, ui.name, ui.step)
+            }
+            Value::Word { words, labels, .. } => {
+                let options: String =
+                    words.iter().zip(labels).map(|(w, l)| format!(r#"<option value="{w}">{l}</option>"#)).collect();
+                format!(r#"<select id="{}">{options}</select>"#, ui.name)
+            }
+            Value::Names { .. } => continue,
+        };
+        let class = if ui.scope == Scope::Sae { "field sae-only" } else { "field" };
+        out.push_str(&format!(
+            r#"<div class="{class}" data-hide="{name}" title="{help}"><label for="{name}">{label}</label>
+        {control}</div>
+      "#,
+            name = ui.name,
+            help = escape(ui.help),
+            label = escape(ui.label),
+        ));
+    }
+    out
+}
+
+/// `text` safe inside an HTML attribute or element.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// One `<option>` per preset, plus "custom" for anything else.

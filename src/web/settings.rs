@@ -8,9 +8,11 @@ use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
 use super::dom::find;
 use crate::data::Dataset;
-use crate::model::{OptimizerKind, Output, Penalty, MODELS};
+use crate::model::MODELS;
 use crate::sliders::{rho_to_slider, slider_to_rho, speed_label, speed_ms, speed_position};
-use crate::state::{from_hash, presets, to_hash, Params};
+use crate::state::params::{fields_in, Place};
+use crate::state::{from_hash, presets, to_hash, Field, Params, Value};
+use crate::words::Word;
 
 /// The form's controls.
 pub struct SettingsForm {
@@ -18,20 +20,10 @@ pub struct SettingsForm {
     rho_out: HtmlElement,
     beta: HtmlInputElement,
     beta_out: HtmlElement,
-    lr: HtmlInputElement,
-    lambda: HtmlInputElement,
-    penalty: HtmlSelectElement,
-    l1: HtmlInputElement,
-    noise: HtmlInputElement,
-    optimizer: HtmlSelectElement,
-    hidden: HtmlInputElement,
-    patch: HtmlInputElement,
-    batch: HtmlInputElement,
-    output: HtmlSelectElement,
-    seed: HtmlInputElement,
+    /// The controls made from the settings table ([`fields_in`]), each with its field.
+    fields: Vec<(&'static Field, Control)>,
     speed: HtmlInputElement,
     speed_out: HtmlElement,
-    stop: HtmlInputElement,
     preset: HtmlSelectElement,
     preset_desc: HtmlElement,
     data: HtmlSelectElement,
@@ -53,20 +45,9 @@ impl SettingsForm {
             rho_out: find(root, "#rho-out")?,
             beta: find(root, "#beta")?,
             beta_out: find(root, "#beta-out")?,
-            lr: find(root, "#lr")?,
-            lambda: find(root, "#lambda")?,
-            penalty: find(root, "#penalty")?,
-            l1: find(root, "#l1")?,
-            noise: find(root, "#noise")?,
-            optimizer: find(root, "#optimizer")?,
-            hidden: find(root, "#hidden")?,
-            patch: find(root, "#patch")?,
-            batch: find(root, "#batch")?,
-            output: find(root, "#output")?,
-            seed: find(root, "#seed")?,
+            fields: table_controls(root)?,
             speed: find(root, "#speed")?,
             speed_out: find(root, "#speed-out")?,
-            stop: find(root, "#stop")?,
             preset: find(root, "#preset")?,
             preset_desc: find(root, "#preset-desc")?,
             data: find(root, "#data")?,
@@ -75,10 +56,7 @@ impl SettingsForm {
             model: find(root, "#model")?,
             compare: find(root, "#compare")?,
             knobs: knob_inputs(root)?,
-            sae_only: vec![find(root, "#rho")?, find(root, "#beta")?]
-                .into_iter()
-                .filter_map(|el: HtmlElement| el.parent_element()?.dyn_into().ok())
-                .collect(),
+            sae_only: sae_only(root)?,
         })
     }
 
@@ -86,20 +64,11 @@ impl SettingsForm {
     pub fn write(&self, p: &Params) {
         self.rho.set_value_as_number(rho_to_slider(p.rho));
         self.beta.set_value_as_number(p.beta);
-        self.lr.set_value(&p.lr.to_string());
-        self.lambda.set_value(&p.lambda.to_string());
-        self.penalty.set_value(if p.penalty == Penalty::L1 { "l1" } else { "kl" });
-        self.l1.set_value(&p.l1.to_string());
-        self.noise.set_value(&p.noise.to_string());
-        self.optimizer.set_value(if p.optimizer == OptimizerKind::Sgd { "sgd" } else { "adam" });
-        self.hidden.set_value(&p.hidden.to_string());
-        self.patch.set_value(&p.patch.to_string());
-        self.batch.set_value(&p.batch.to_string());
-        self.output.set_value(if p.output == Output::Linear { "linear" } else { "sigmoid" });
-        self.seed.set_value(&p.seed.to_string());
+        for (field, control) in &self.fields {
+            control.write(field, p);
+        }
         self.speed.set_value_as_number(speed_position(p.step_ms) as f64);
-        self.stop.set_value(&p.stop_after.to_string());
-        self.data.set_value(p.data.key());
+        self.data.set_value(p.data.word());
         self.whiten.set_checked(p.whiten);
         self.model.set_value(p.models[0]);
         self.compare.set_value(p.models.get(1).copied().unwrap_or(""));
@@ -145,22 +114,12 @@ impl SettingsForm {
         let mut p = base.clone();
         p.rho = slider_to_rho(self.rho.value_as_number());
         p.beta = num(&self.beta).unwrap_or(p.beta);
-        p.lr = num(&self.lr).unwrap_or(p.lr);
-        p.lambda = num(&self.lambda).unwrap_or(p.lambda);
-        p.penalty = if self.penalty.value() == "l1" { Penalty::L1 } else { Penalty::Kl };
-        p.l1 = num(&self.l1).unwrap_or(p.l1);
-        p.noise = num(&self.noise).unwrap_or(p.noise);
-        p.optimizer = if self.optimizer.value() == "sgd" { OptimizerKind::Sgd } else { OptimizerKind::Adam };
-        let int = |el: &HtmlInputElement, old: u64| num(el).map_or(old, |v| v.round().max(0.0) as u64);
-        p.hidden = int(&self.hidden, p.hidden as u64) as usize;
-        p.patch = int(&self.patch, p.patch as u64) as usize;
-        p.batch = int(&self.batch, p.batch as u64) as usize;
-        p.output = if self.output.value() == "linear" { Output::Linear } else { Output::Sigmoid };
-        p.seed = int(&self.seed, p.seed);
+        for (field, control) in &self.fields {
+            control.read(field, &mut p);
+        }
         p.step_ms = speed_ms(self.speed.value_as_number());
-        p.data = Dataset::from_key(&self.data.value()).unwrap_or(p.data);
+        p.data = Dataset::from_word(&self.data.value()).unwrap_or(p.data);
         p.whiten = self.whiten.checked();
-        p.stop_after = int(&self.stop, p.stop_after);
         let chosen = |v: String| MODELS.iter().find(|m| m.key == v).map(|m| m.key);
         p.models = chosen(self.model.value()).into_iter().chain(chosen(self.compare.value())).collect();
         if p.models.is_empty() {
@@ -198,6 +157,70 @@ impl SettingsForm {
         let id = self.preset.value();
         presets().iter().find(|p| p.id == id).map(|p| (p.params)())
     }
+}
+
+/// A control made from the settings table: a number field or a menu.
+enum Control {
+    Number(HtmlInputElement),
+    Menu(HtmlSelectElement),
+}
+
+impl Control {
+    /// Shows field `f` of `p`.
+    fn write(&self, f: &Field, p: &Params) {
+        match (self, f.value) {
+            (Control::Number(el), Value::Int { get, .. }) => el.set_value(&get(p).to_string()),
+            (Control::Number(el), Value::Float { get, .. }) => el.set_value(&get(p).to_string()),
+            (Control::Menu(el), Value::Word { words, get, .. }) => el.set_value(words[get(p)]),
+            _ => {}
+        }
+    }
+
+    /// Sets field `f` of `p` from the control; an empty or unreadable entry keeps the value
+    /// (ranges are the link format's to check, see [`SettingsForm::read`]).
+    fn read(&self, f: &Field, p: &mut Params) {
+        match (self, f.value) {
+            (Control::Number(el), Value::Int { set, .. }) => {
+                if let Some(v) = Some(el.value_as_number()).filter(|v| v.is_finite()) {
+                    set(p, v.round().max(0.0) as u64);
+                }
+            }
+            (Control::Number(el), Value::Float { set, .. }) => {
+                if let Some(v) = Some(el.value_as_number()).filter(|v| v.is_finite()) {
+                    set(p, v);
+                }
+            }
+            (Control::Menu(el), Value::Word { words, set, .. }) => {
+                if let Some(i) = words.iter().position(|w| *w == el.value()) {
+                    set(p, i);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The controls [`super::markup`] made from the settings table, with their fields.
+fn table_controls(root: &Element) -> Result<Vec<(&'static Field, Control)>, JsValue> {
+    let mut out = Vec::new();
+    for place in [Place::Live, Place::Shape, Place::Speed] {
+        for f in fields_in(place) {
+            let selector = format!("#{}", f.ui.name);
+            let control = match f.value {
+                Value::Word { .. } => Control::Menu(find(root, &selector)?),
+                _ => Control::Number(find(root, &selector)?),
+            };
+            out.push((f, control));
+        }
+    }
+    Ok(out)
+}
+
+/// The rows of the sparse autoencoder's own controls (its sliders and the table's
+/// `Scope::Sae` fields), hidden while no sparse autoencoder trains.
+fn sae_only(root: &Element) -> Result<Vec<HtmlElement>, JsValue> {
+    let rows = root.query_selector_all(".sae-only")?;
+    Ok((0..rows.length()).filter_map(|i| rows.item(i)?.dyn_into().ok()).collect())
 }
 
 /// Every model's knob inputs under `root`, in registry order.

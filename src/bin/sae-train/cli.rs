@@ -5,10 +5,12 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::PossibleValuesParser;
+use clap::{Arg, ArgMatches, Args, FromArgMatches, Parser, Subcommand};
 use sae_lab::data::Dataset;
-use sae_lab::model::{OptimizerKind, Output, Penalty};
-use sae_lab::state::Params;
+use sae_lab::state::hash::number;
+use sae_lab::state::{Field, Params, Value, FIELDS};
+use sae_lab::words::Word;
 
 use crate::models::ModelArgs;
 
@@ -88,9 +90,10 @@ pub struct EvalArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Data")]
 pub struct DataArgs {
-    /// A built-in set, generated from --image-seed (default: natural in train, the model's own set in eval).
-    #[arg(long, value_enum, conflicts_with_all = ["png", "raw"])]
-    pub data: Option<DataArg>,
+    /// A built-in set, generated from --image-seed (default: natural in train, the model's
+    /// own set in eval): natural, bars, strokes or noise.
+    #[arg(long, value_name = "SET", value_parser = parse_dataset, conflicts_with_all = ["png", "raw"])]
+    pub data: Option<Dataset>,
     /// Seed of the built-in image.
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub image_seed: u64,
@@ -117,53 +120,98 @@ pub struct DataArgs {
     pub count: Option<usize>,
     /// Whiten the pictures first (Olshausen & Field). Applies to natural and own pictures;
     /// default on, except off for --raw (and, in eval, the model's own setting).
-    #[arg(long, value_enum)]
-    pub whiten: Option<OnOff>,
+    #[arg(long, value_name = "on|off", value_parser = parse_switch)]
+    pub whiten: Option<bool>,
 }
 
-/// Every setting of the page (defaults and ranges as in the page).
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Settings (as in the page)")]
+/// Every setting of the page the native trainer reads: one option per entry of the page's
+/// table ([`FIELDS`] entries marked `cli`), named as the page's control (`--optimizer`),
+/// with the page's default, range and words. A setting added to the table appears here.
+#[derive(Clone, Default)]
 pub struct SettingsArgs {
-    /// Hidden units.
-    #[arg(long, default_value_t = Params::default().hidden)]
-    pub hidden: usize,
-    /// Patch side in pixels (inputs = patch²).
-    #[arg(long, default_value_t = Params::default().patch)]
-    pub patch: usize,
-    /// Patches per minibatch step.
-    #[arg(long, default_value_t = Params::default().batch)]
-    pub batch: usize,
-    /// Seed of the initial weights and the patch stream.
-    #[arg(long, default_value_t = Params::default().seed)]
-    pub seed: u64,
-    /// Output activation.
-    #[arg(long, value_enum, default_value_t = Params::default().output.into())]
-    pub output: OutputArg,
-    /// Update rule of the minibatch steps.
-    #[arg(long, value_enum, default_value_t = Params::default().optimizer.into())]
-    pub optimizer: OptimizerArg,
-    /// Sparsity penalty.
-    #[arg(long, value_enum, default_value_t = Params::default().penalty.into())]
-    pub penalty: PenaltyArg,
-    /// Sparsity target ρ (KL penalty).
-    #[arg(long, default_value_t = Params::default().rho)]
-    pub rho: f64,
-    /// Weight β of the KL penalty.
-    #[arg(long, default_value_t = Params::default().beta)]
-    pub beta: f64,
-    /// Weight of the L1 activation penalty.
-    #[arg(long, default_value_t = Params::default().l1)]
-    pub l1: f64,
-    /// Weight decay λ.
-    #[arg(long, default_value_t = Params::default().lambda)]
-    pub lambda: f64,
-    /// Learning rate (a model with an lr knob of its own takes --set KEY.lr instead).
-    #[arg(long, default_value_t = Params::default().lr)]
-    pub lr: f64,
-    /// Standard deviation of Gaussian input noise (a denoising autoencoder); 0 = none.
-    #[arg(long, default_value_t = Params::default().noise)]
-    pub noise: f64,
+    /// Each option's value (typed or default), in table order.
+    values: Vec<(&'static Field, Given)>,
+}
+
+impl std::fmt::Debug for SettingsArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.values.iter().map(|(field, given)| (field.key, given))).finish()
+    }
+}
+
+/// One option's parsed value.
+#[derive(Clone, Copy, Debug)]
+enum Given {
+    Int(u64),
+    Float(f64),
+    /// The index into the field's words.
+    Word(usize),
+}
+
+/// The fields that are options of `sae-train train`.
+pub fn cli_fields() -> impl Iterator<Item = &'static Field> {
+    FIELDS.iter().filter(|f| f.ui.cli)
+}
+
+/// The option of field `f`, defaulting to its value in `d`.
+fn option(f: &'static Field, d: &Params) -> Arg {
+    let arg = Arg::new(f.ui.name).long(f.ui.name);
+    // clap keeps option texts for the whole run; leaking these few strings once is simplest
+    let text = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    match f.value {
+        Value::Int { min, max, get, .. } => arg
+            .value_parser(clap::value_parser!(u64))
+            .value_name("N")
+            .help(format!("{} (whole number {min} to {max})", f.ui.help.trim_end_matches('.')))
+            .default_value(text(get(d).to_string())),
+        Value::Float { min, max, get, .. } => arg
+            .value_parser(clap::value_parser!(f64))
+            .value_name("X")
+            .help(format!("{} ({min} to {max})", f.ui.help.trim_end_matches('.')))
+            .default_value(text(number(get(d)))),
+        Value::Word { words, get, .. } => arg
+            .value_parser(PossibleValuesParser::new(words))
+            .help(f.ui.help.trim_end_matches('.'))
+            .default_value(words[get(d)]),
+        Value::Names { .. } => unreachable!("no list setting is a command-line option"),
+    }
+}
+
+impl Args for SettingsArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        let d = Params::default();
+        cmd.next_help_heading("Settings (as in the page)").args(cli_fields().map(|f| option(f, &d)))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+impl FromArgMatches for SettingsArgs {
+    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+        let missing = || clap::Error::new(clap::error::ErrorKind::MissingRequiredArgument);
+        let mut values = Vec::new();
+        for f in cli_fields() {
+            let name = f.ui.name;
+            let given = match f.value {
+                Value::Int { .. } => Given::Int(*m.get_one::<u64>(name).ok_or_else(missing)?),
+                Value::Float { .. } => Given::Float(*m.get_one::<f64>(name).ok_or_else(missing)?),
+                Value::Word { words, .. } => {
+                    let w = m.get_one::<String>(name).ok_or_else(missing)?;
+                    Given::Word(words.iter().position(|x| x == w).ok_or_else(missing)?)
+                }
+                Value::Names { .. } => continue,
+            };
+            values.push((f, given));
+        }
+        Ok(SettingsArgs { values })
+    }
+
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(m)?;
+        Ok(())
+    }
 }
 
 impl SettingsArgs {
@@ -171,101 +219,39 @@ impl SettingsArgs {
     /// names the first value out of range. The data fields are the page's defaults: set
     /// them once the pictures are loaded.
     pub fn params(&self) -> Result<Params, String> {
-        let p = Params {
-            hidden: self.hidden,
-            patch: self.patch,
-            batch: self.batch,
-            seed: self.seed,
-            output: self.output.into(),
-            optimizer: self.optimizer.into(),
-            penalty: self.penalty.into(),
-            rho: self.rho,
-            beta: self.beta,
-            l1: self.l1,
-            lambda: self.lambda,
-            lr: self.lr,
-            noise: self.noise,
-            ..Params::default()
-        };
-        // the option names are the link keys, so the clause names the option
+        let mut p = Params::default();
+        for (f, given) in &self.values {
+            match (f.value, *given) {
+                (Value::Int { set, .. }, Given::Int(v)) => set(&mut p, v),
+                (Value::Float { set, .. }, Given::Float(v)) => set(&mut p, v),
+                (Value::Word { set, .. }, Given::Word(i)) => set(&mut p, i),
+                _ => {}
+            }
+        }
+        // the option names are the link keys or the controls' names, so the clause names
+        // the option
         p.check().map_err(|e| format!("The setting {e} (see --help for the ranges)."))?;
         p.hyper().validate().map_err(|e| format!("The settings do not work together: {e}."))?;
         Ok(p)
     }
 }
 
-/// Defines a command-line enum mirroring a core enum, with conversions both ways.
-macro_rules! mirror {
-    ($(#[$doc:meta])* $name:ident => $core:ty { $($variant:ident),* }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-        pub enum $name { $($variant),* }
-        impl From<$name> for $core {
-            fn from(v: $name) -> $core {
-                match v { $($name::$variant => <$core>::$variant),* }
-            }
-        }
-        impl From<$core> for $name {
-            fn from(v: $core) -> $name {
-                match v { $(<$core>::$variant => $name::$variant),* }
-            }
-        }
-    };
+/// The built-in sets a command line can name (every dataset but the user's own pictures).
+fn builtin_words() -> impl Iterator<Item = &'static str> {
+    Dataset::WORDS.iter().copied().filter(|&w| w != Dataset::Own.word())
 }
 
-mirror!(
-    /// `--output`.
-    OutputArg => Output { Sigmoid, Linear }
-);
-mirror!(
-    /// `--optimizer`.
-    OptimizerArg => OptimizerKind { Adam, Sgd }
-);
-mirror!(
-    /// `--penalty`.
-    PenaltyArg => Penalty { Kl, L1 }
-);
-
-/// `--data`: the built-in sets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum DataArg {
-    /// Dead-leaves images with the statistics of photographs (UFLDL's experiment).
-    Natural,
-    /// Horizontal and vertical bars (Földiák).
-    Bars,
-    /// Handwriting-like pen strokes.
-    Strokes,
-    /// White noise (a control: no edges should form).
-    Noise,
-}
-
-impl From<DataArg> for Dataset {
-    fn from(d: DataArg) -> Dataset {
-        match d {
-            DataArg::Natural => Dataset::Natural,
-            DataArg::Bars => Dataset::Bars,
-            DataArg::Strokes => Dataset::Strokes,
-            DataArg::Noise => Dataset::Noise,
-        }
-    }
+/// `--data WORD`.
+fn parse_dataset(s: &str) -> Result<Dataset, String> {
+    builtin_words()
+        .find(|&w| w == s)
+        .and_then(Dataset::from_word)
+        .ok_or_else(|| format!("'{s}' is not a built-in set ({})", builtin_words().collect::<Vec<_>>().join(", ")))
 }
 
 /// `--whiten on|off`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum OnOff {
-    On,
-    Off,
-}
-
-/// The command-line word of a value ("sigmoid", "kl", "adam").
-pub fn word<T: ValueEnum>(v: T) -> String {
-    v.to_possible_value().map_or_else(String::new, |p| p.get_name().to_string())
-}
-
-impl From<OnOff> for bool {
-    fn from(v: OnOff) -> bool {
-        v == OnOff::On
-    }
+fn parse_switch(s: &str) -> Result<bool, String> {
+    bool::from_word(s).ok_or_else(|| format!("'{s}' is neither on nor off"))
 }
 
 #[cfg(test)]
@@ -291,15 +277,33 @@ mod tests {
         let t = train(&[]).unwrap();
         let p = t.settings.params().unwrap();
         assert_eq!(p, Params::default());
-        assert_eq!(word(OutputArg::from(p.output)), "sigmoid");
+        assert_eq!(p.output.word(), "sigmoid");
         assert_eq!((t.steps, t.lbfgs, t.data.image_seed), (20_000, false, 1));
+    }
+
+    #[test]
+    fn every_option_is_a_field_of_the_pages_table() {
+        let cmd = Cli::command();
+        let sub = cmd.find_subcommand("train").unwrap();
+        for f in cli_fields() {
+            assert!(sub.get_arguments().any(|a| a.get_long() == Some(f.ui.name)), "--{}", f.ui.name);
+        }
+        assert!(sub.get_arguments().any(|a| a.get_long() == Some("optimizer")));
+        let t = train_args(&["--penalty", "l1", "--data", "bars", "--whiten", "off"]);
+        assert_eq!(t.settings.params().unwrap().penalty.word(), "l1");
+        assert_eq!((t.data.data, t.data.whiten), (Some(Dataset::Bars), Some(false)));
+        assert!(train(&["--penalty", "l2"]).is_err() && train(&["--data", "own"]).is_err());
+    }
+
+    fn train_args(args: &[&str]) -> TrainArgs {
+        train(args).unwrap()
     }
 
     #[test]
     fn settings_are_read_and_range_checked_by_the_pages_table() {
         let t = train(&["--hidden", "100", "--rho", "0.05", "--optimizer", "sgd", "--output", "linear"]).unwrap();
         let p = t.settings.params().unwrap();
-        assert_eq!((p.hidden, p.rho, p.optimizer, p.output), (100, 0.05, OptimizerKind::Sgd, Output::Linear));
+        assert_eq!((p.hidden, p.rho, p.optimizer.word(), p.output.word()), (100, 0.05, "sgd", "linear"));
         let e = train(&["--rho", "5"]).unwrap().settings.params().unwrap_err();
         assert!(e.contains("rho = 5 is above the largest allowed value 0.5"), "{e}");
         let e = train(&["--seed", "5000000000"]).unwrap().settings.params().unwrap_err();

@@ -12,9 +12,10 @@ use sae_lab::state::{load, LoadError, Params};
 use sae_lab::train::{LaneConfig, Trainer};
 use serde_json::{json, Map, Value};
 
-use crate::cli::{word, EvalArgs, OutputArg, PenaltyArg};
+use crate::cli::EvalArgs;
 use crate::models::knob_list;
 use crate::{input, Failure};
+use sae_lab::words::Word;
 
 /// Largest evaluation set (200 000 16×16 patches and their activations are ~500 MB).
 const MAX_PATCHES: usize = 200_000;
@@ -140,7 +141,7 @@ fn lower_first(s: &str) -> String {
 fn describe_model(e: &Evaluation, p: &Params) -> String {
     let n = p.patch * p.patch;
     if e.spec.key == registry::default_spec().key {
-        format!("{}, {n} → {} → {n} ({} output)", e.spec.key, p.hidden, word(OutputArg::from(p.output)))
+        format!("{}, {n} → {} → {n} ({} output)", e.spec.key, p.hidden, p.output.word())
     } else {
         format!("{} ({}), {n} → {} → {n}", e.spec.key, knob_list(e.spec, p.knobs_of(e.spec.key)), p.hidden)
     }
@@ -164,7 +165,7 @@ fn print_text(e: &Evaluation, p: &Params, steps: u64, name: &str, count: usize, 
     println!("patches        {count} of {}×{} from {data}", p.patch, p.patch);
     println!("reconstruction {:.6}", e.parts.recon);
     for (term, v) in e.names.iter().zip(e.parts.penalties) {
-        let how = if sae { format!(" ({} penalty)", word(PenaltyArg::from(p.penalty))) } else { String::new() };
+        let how = if sae { format!(" ({} penalty)", p.penalty.word()) } else { String::new() };
         println!("{term:<14} {v:.6}{how}");
     }
     println!("weight decay   {:.6}", e.parts.decay);

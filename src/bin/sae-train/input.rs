@@ -25,7 +25,7 @@ pub struct Source {
 /// whitening `fallback_whiten`); a fallback of [`Dataset::Own`] cannot be regenerated, so
 /// it is an error that asks for the files.
 pub fn load(args: &DataArgs, fallback: Dataset, fallback_whiten: bool) -> Result<Source, String> {
-    let whiten_opt = args.whiten.map(bool::from);
+    let whiten_opt = args.whiten;
     if !args.png.is_empty() {
         let whiten = whiten_opt.unwrap_or(fallback_whiten);
         let own = args.png.iter().map(|p| read_png(p)).collect::<Result<Vec<_>, _>>()?;
@@ -40,7 +40,7 @@ pub fn load(args: &DataArgs, fallback: Dataset, fallback_whiten: bool) -> Result
         let describe = format!("{count} raw frame{} of {w}×{h}{}", plural(count), whitened(whiten));
         return Ok(Source { images, dataset: Dataset::Own, whiten, describe });
     }
-    let dataset = args.data.map_or(fallback, Dataset::from);
+    let dataset = args.data.unwrap_or(fallback);
     let whiten = whiten_opt.unwrap_or(fallback_whiten);
     let images = dataset.builtin(args.image_seed, whiten).ok_or_else(|| {
         "The model was trained on its own pictures, which it does not contain: give them with --png or --raw."

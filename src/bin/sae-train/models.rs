@@ -12,12 +12,17 @@ use sae_lab::model::{Knob, KnobKind, OptimizerKind};
 use sae_lab::state::hash::set_knob;
 use sae_lab::state::Params;
 
-use crate::cli::{word, Cli, Command, OptimizerArg};
+use crate::cli::{cli_fields, Cli, Command};
+use sae_lab::state::params::Scope;
+use sae_lab::words::Word;
 
-/// The page options only the sparse autoencoder reads (its sparsity, output and update
-/// rule; `lr` only where a model has no `lr` knob of its own). `--lambda` and `--noise` are
-/// not here: weight decay and input noise apply to every model that has them.
-const SAE_OPTIONS: &[&str] = &["rho", "beta", "penalty", "l1", "output", "optimizer", "lr"];
+/// The page options only the sparse autoencoder reads (the table's `Scope::Sae` fields: its
+/// sparsity, output and update rule; `lr` only where a model has no `lr` knob of its own).
+/// `--lambda` and `--noise` are not among them: weight decay and input noise apply to every
+/// model that has them.
+fn sae_options() -> impl Iterator<Item = &'static str> {
+    cli_fields().filter(|f| f.ui.scope == Scope::Sae).map(|f| f.ui.name)
+}
 
 /// `--model` and `--set`.
 #[derive(Debug, Args)]
@@ -123,7 +128,7 @@ pub fn models_help() -> String {
         "",
     );
     for m in MODELS {
-        let rule = if m.key == sae { "--optimizer".to_string() } else { word(OptimizerArg::from(m.optimizer)) };
+        let rule = if m.key == sae { "--optimizer".to_string() } else { m.optimizer.word().to_string() };
         let about = format!("{}: {} Trains with {rule}.", m.name, sentence(m.about));
         out += &format!("\n  {:width$}  {}", m.key, wrap(&about, &" ".repeat(width + 4)));
         if m.knobs.is_empty() {
@@ -189,9 +194,9 @@ pub fn parse() -> Cli {
     cli
 }
 
-/// The [`SAE_OPTIONS`] given on the command line (not by default).
+/// The [`sae_options`] given on the command line (not by default).
 fn typed(m: &ArgMatches) -> Vec<&'static str> {
-    SAE_OPTIONS.iter().copied().filter(|id| m.value_source(id) == Some(ValueSource::CommandLine)).collect()
+    sae_options().filter(|id| m.value_source(id) == Some(ValueSource::CommandLine)).collect()
 }
 
 #[cfg(test)]

@@ -9,10 +9,11 @@ use sae_lab::readouts::edge_verdict;
 use sae_lab::state::Params;
 use sae_lab::train::Trainer;
 
-use crate::cli::{word, OptimizerArg, OutputArg, TrainArgs};
+use crate::cli::TrainArgs;
 use crate::models::{knob_list, optimizer};
 use crate::progress::{terms, Progress};
 use crate::{full_batch, input, minibatch, output, Failure};
+use sae_lab::words::Word;
 
 /// Largest L-BFGS training set (10 000 is the exercise's; 200 000 16×16 patches are 400 MB).
 const MAX_PATCHES: usize = 200_000;
@@ -52,7 +53,7 @@ pub fn run(args: TrainArgs) -> Result<(), Failure> {
     let (h, p) = (params.hidden, params.patch);
     println!("data     {}", source.describe);
     if sae_model {
-        let output = word(OutputArg::from(params.output));
+        let output = params.output.word();
         println!("network  {} → {h} → {} ({output} output), seed {}", p * p, p * p, params.seed);
     } else {
         println!("model    {} ({}): {}", spec.name, spec.key, knob_list(spec, params.knobs_of(spec.key)));
@@ -75,7 +76,7 @@ pub fn run(args: TrainArgs) -> Result<(), Failure> {
         );
         (Box::new(SparseAe::new(run.sae)) as Box<dyn Model<f32>>, r.iters as u64, run.parts, None)
     } else {
-        let opt = word(OptimizerArg::from(optimizer(spec, &params)));
+        let opt = optimizer(spec, &params).word();
         let lr = trainer.lane_config(0).lr(trainer.hyper());
         println!("training {} steps of {opt} (lr {lr}) on batches of {}", args.steps, params.batch);
         let mut progress = Progress::steps(args.steps);

@@ -169,3 +169,15 @@ fn with_shape_of_takes_exactly_the_rebuild_fields() {
     assert_eq!(mixed.change_from(&shape), Change::Live);
     assert_eq!(mixed.change_from(&live), Change::Rebuild);
 }
+
+#[test]
+fn every_control_of_the_table_can_be_hidden_and_has_its_own_name() {
+    use super::{Place, FIELDS, HIDEABLE};
+    let mut names: Vec<&str> = FIELDS.iter().map(|f| f.ui.name).collect();
+    for f in FIELDS.iter().filter(|f| f.ui.place != Place::Link) {
+        assert!(HIDEABLE.contains(&f.ui.name), "hide={} is not accepted", f.ui.name);
+    }
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), FIELDS.len(), "two settings share a control name");
+}
