@@ -78,25 +78,30 @@ pub struct Slice {
     pub diverged: Option<Diverged>,
 }
 
-/// Which model a lane trains, with its own knob values (in its table's order).
+/// Which model a lane trains, with its own knob values (in its table's order) and, where it
+/// differs from the page's, its own input noise.
 #[derive(Clone, Debug)]
 pub struct LaneConfig {
     /// The model.
     pub spec: &'static ModelSpec,
     /// Its knobs, in the order of [`ModelSpec::knobs`].
     pub knobs: Vec<f64>,
+    /// Standard deviation of this lane's input noise, when it is not the page's
+    /// ([`Hyper::noise`]): "denoising beside contractive" trains one lane on corrupted
+    /// patches and the other on clean ones, from the same batches.
+    pub noise: Option<f64>,
 }
 
 impl PartialEq for LaneConfig {
     fn eq(&self, other: &Self) -> bool {
-        self.spec.key == other.spec.key && self.knobs == other.knobs
+        self.spec.key == other.spec.key && self.knobs == other.knobs && self.noise == other.noise
     }
 }
 
 impl LaneConfig {
     /// The model `spec` with its default knobs.
     pub fn default_for(spec: &'static ModelSpec) -> Self {
-        LaneConfig { spec, knobs: defaults(spec.knobs) }
+        LaneConfig { spec, knobs: defaults(spec.knobs), noise: None }
     }
 
     /// The learning rate this lane trains with: its own `lr` knob, or the page's for models
@@ -117,6 +122,10 @@ struct Lane {
     snapshot: Vec<f32>,
     rng: Pcg32,
     last: Cost,
+    /// This lane's corrupted batch and its noise stream, used when its noise is its own
+    /// (the page's noise is drawn once for all other lanes, so a lone lane's run is as before).
+    noisy: DMatrix<f32>,
+    noise_rng: Pcg32,
 }
 
 impl Lane {
@@ -128,6 +137,8 @@ impl Lane {
             snapshot: model.theta().to_vec(),
             rng: Pcg32::seed_from_u64(seed),
             last: Cost::default(),
+            noisy: DMatrix::zeros(0, 0),
+            noise_rng: Pcg32::seed_from_u64(seed ^ 0x0015_E5EE),
             config,
             model,
         }
@@ -189,6 +200,7 @@ impl Trainer {
                 let model = (config.spec.build)(&shape, &config.knobs, &mut rng);
                 let mut lane = Lane::new(config.clone(), model, OptimizerKind::Adam, lane_seed(setup.seed, i) ^ 0xE75);
                 lane.opt = Optimizer::new(lane.optimizer_kind(&setup), lane.grad.len());
+                lane.noisy = DMatrix::zeros(n, setup.batch);
                 lane
             })
             .collect();
@@ -209,11 +221,19 @@ impl Trainer {
     pub fn step(&mut self) -> Result<Cost, Diverged> {
         self.sampler.fill(&mut self.batch);
         let noise = self.hyper.get().noise as f32;
-        if noise > 0.0 {
+        if noise > 0.0 && self.lanes.iter().any(|l| l.config.noise.is_none()) {
             corrupt(&self.batch, noise, &mut self.noise_rng, &mut self.noisy);
         }
-        let input = if noise > 0.0 { &self.noisy } else { &self.batch };
         for lane in &mut self.lanes {
+            let input = match lane.config.noise {
+                Some(sigma) if sigma > 0.0 => {
+                    corrupt(&self.batch, sigma as f32, &mut lane.noise_rng, &mut lane.noisy);
+                    &lane.noisy
+                }
+                Some(_) => &self.batch,
+                None if noise > 0.0 => &self.noisy,
+                None => &self.batch,
+            };
             let ctx = Ctx { hyper: &self.hyper, knobs: &lane.config.knobs };
             let cost = lane.model.cost_and_grad(input, &self.batch, &ctx, &mut lane.rng, &mut lane.grad);
             let lr = lane.config.lr(&self.hyper);
@@ -284,6 +304,13 @@ impl Trainer {
         if let Some(l) = self.lanes.get_mut(lane) {
             l.config.knobs.clear();
             l.config.knobs.extend_from_slice(knobs);
+        }
+    }
+
+    /// Gives lane `lane` its own input noise, or the page's (`None`); live.
+    pub fn set_noise(&mut self, lane: usize, noise: Option<f64>) {
+        if let Some(l) = self.lanes.get_mut(lane) {
+            l.config.noise = noise;
         }
     }
 
@@ -391,7 +418,9 @@ impl Trainer {
     }
 
     /// The latest batch and what lane `i` made of it: (patches x n×m, codes h×m,
-    /// reconstructions x̂ n×m), all before that step's update. For the readouts.
+    /// reconstructions x̂ n×m), all before that step's update. For the readouts. With input
+    /// noise the codes and reconstructions are those of the corrupted patches, while x is the
+    /// clean batch (the target they were trained to rebuild).
     pub fn last_batch_at(&self, i: usize) -> (&DMatrix<f32>, &DMatrix<f32>, &DMatrix<f32>) {
         let m = &self.lanes[i].model;
         (&self.batch, m.last_codes(), m.last_recon())

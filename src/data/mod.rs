@@ -31,7 +31,7 @@ pub use image::Image;
 pub use noise::{standard_normals, white_noise};
 pub use normalize::{normalize_patches, patch_sigma};
 pub use own::{fit, image_from_rgba, MAX_SIDE, MIN_SIDE};
-pub use patches::PatchSampler;
+pub use patches::{check_images, draw_patches, PatchSampler};
 pub use strokes::strokes;
 pub use whiten::whiten;
 

@@ -32,29 +32,7 @@ impl PatchSampler {
     /// σ is estimated from 10 000 random patches drawn with a generator of its own, so the
     /// calibration does not shift the stream of training patches.
     pub fn new(images: Vec<Image>, patch: usize, seed: u64) -> Result<Self, String> {
-        if images.is_empty() {
-            return Err("The patch sampler needs at least one image, but none were given.".into());
-        }
-        if patch == 0 {
-            return Err("The patch size must be at least 1 pixel, but it was 0.".into());
-        }
-        for (i, img) in images.iter().enumerate() {
-            // Image's fields are public, so re-check the invariant indexing relies on.
-            if img.pixels.len() != img.width * img.height {
-                return Err(format!(
-                    "Image {i} claims {}×{} pixels but holds {} values.",
-                    img.width,
-                    img.height,
-                    img.pixels.len()
-                ));
-            }
-            if img.width < patch || img.height < patch {
-                return Err(format!(
-                    "Image {i} is {}×{} pixels, too small for {patch}×{patch} patches.",
-                    img.width, img.height
-                ));
-            }
-        }
+        check_images(&images, patch)?;
 
         let mut cal_rng = Pcg32::seed_from_u64(seed ^ CALIBRATION_SALT);
         let n = patch * patch;
@@ -123,7 +101,7 @@ impl PatchSampler {
 
 /// Fills each column of `batch` (which must have p² rows) with a random patch:
 /// a uniformly chosen image, and a top-left corner uniform over the positions that fit.
-fn draw_patches(images: &[Image], p: usize, rng: &mut Pcg32, batch: &mut DMatrix<f32>) {
+pub fn draw_patches(images: &[Image], p: usize, rng: &mut Pcg32, batch: &mut DMatrix<f32>) {
     let n = p * p;
     if n == 0 || batch.ncols() == 0 {
         return;
@@ -135,6 +113,35 @@ fn draw_patches(images: &[Image], p: usize, rng: &mut Pcg32, batch: &mut DMatrix
         let y0 = rng.random_range(0..=img.height - p);
         extract_patch(img, x0, y0, p, col);
     }
+}
+
+/// `Err`, in a sentence, unless `images` can give `patch`×`patch` patches: at least one
+/// image, a patch of at least a pixel, every image whole and at least that large.
+pub fn check_images(images: &[Image], patch: usize) -> Result<(), String> {
+    if images.is_empty() {
+        return Err("Patches need at least one image, but none were given.".into());
+    }
+    if patch == 0 {
+        return Err("The patch size must be at least 1 pixel, but it was 0.".into());
+    }
+    for (i, img) in images.iter().enumerate() {
+        // Image's fields are public, so re-check the invariant indexing relies on.
+        if img.pixels.len() != img.width * img.height {
+            return Err(format!(
+                "Image {i} claims {}×{} pixels but holds {} values.",
+                img.width,
+                img.height,
+                img.pixels.len()
+            ));
+        }
+        if img.width < patch || img.height < patch {
+            return Err(format!(
+                "Image {i} is {}×{} pixels, too small for {patch}×{patch} patches.",
+                img.width, img.height
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Copies the p×p patch with top-left corner (x0, y0) into `out`, pixel (x, y) at `y * p + x`.

@@ -23,6 +23,7 @@ use nalgebra::{DMatrix, DMatrixView, DVector};
 use rand::Rng;
 use rand_pcg::Pcg32;
 
+use super::contraction::{self, row_sq_norms};
 use super::cost::{row_sums, sq_norm, sum_sq_diff, to_f64};
 use super::family::{fit, CodeKind, Cost, Ctx, Layout, Model};
 use super::gemm::{gemm, Op};
@@ -41,10 +42,6 @@ pub const LR: usize = 1;
 /// is still explained and no unit saturates; from 0.3 units saturate, from 1 the net gives up
 /// reconstructing and at 10 it outputs the mean patch.
 pub const DEFAULT_LAMBDA_J: f64 = 0.1;
-
-/// A unit counts as saturated below this activation or above 1 minus it (see
-/// [`Contractive::saturated_fraction`]).
-pub const SATURATION_MARGIN: f64 = 0.05;
 
 /// The model's own knobs.
 pub const KNOBS: &[Knob] = &[
@@ -119,26 +116,13 @@ impl<T: Real> Contractive<T> {
     /// Mean over the patches (columns of `x`) of ‖∂h/∂x‖_F, the encoder's Jacobian at each
     /// patch, in the sampler's pixel units (Rifai et al.'s "JF" column of Table 1). Allocates.
     pub fn jacobian_norm(&self, x: &DMatrix<T>) -> f64 {
-        let h = self.hidden_of(x);
-        let mut q = DVector::zeros(self.hidden());
-        row_sq_norms(&self.w1(), &mut q);
-        let total: f64 = h
-            .column_iter()
-            .map(|col| {
-                col.iter().zip(q.iter()).map(|(&a, &qj)| to_f64(sq(a * (T::one() - a)) * qj)).sum::<f64>().sqrt()
-            })
-            .sum();
-        total / x.ncols().max(1) as f64
+        contraction::jacobian_norm(&self.hidden_of(x), &self.w1())
     }
 
-    /// Share of (unit, patch) activations that are saturated, h < 0.05 or h > 0.95 (= the
-    /// mean over patches of the fraction of saturated units), for Rifai et al.'s "SAT" column
-    /// of Table 1. The 0.05/0.95 cut-offs are stated here, not checked against their text.
-    /// Allocates.
+    /// Share of (unit, patch) activations that are saturated (see
+    /// [`contraction::saturated_share`]). Allocates.
     pub fn saturated_fraction(&self, x: &DMatrix<T>) -> f64 {
-        let h = self.hidden_of(x);
-        let (lo, hi) = (c::<T>(SATURATION_MARGIN), c::<T>(1.0 - SATURATION_MARGIN));
-        h.iter().filter(|&&a| a < lo || a > hi).count() as f64 / h.len().max(1) as f64
+        contraction::saturated_share(&self.hidden_of(x))
     }
 
     /// H of a batch, in a fresh matrix (for the readouts).
@@ -257,7 +241,7 @@ impl<T: Real> Model<T> for Contractive<T> {
     }
 
     fn diagnostics(&self, x: &DMatrix<T>) -> Vec<(&'static str, f64)> {
-        vec![("mean ‖∂h/∂x‖_F", self.jacobian_norm(x)), ("saturated share", self.saturated_fraction(x))]
+        contraction::diagnostics(&self.hidden_of(x), &self.w1())
     }
 }
 
@@ -278,14 +262,6 @@ fn add_bias_sigmoid<T: Real>(z: &mut DMatrix<T>, b: &[T]) {
     let rows = z.nrows();
     for col in z.as_mut_slice().chunks_exact_mut(rows) {
         col.iter_mut().zip(b).for_each(|(v, &bi)| *v = T::sigmoid(*v + bi));
-    }
-}
-
-/// q_j = ‖row j‖² of a column-major matrix, into `q` (summed column by column: contiguous).
-fn row_sq_norms<T: Real>(w: &DMatrixView<'_, T>, q: &mut DVector<T>) {
-    q.fill(T::zero());
-    for col in w.column_iter() {
-        q.iter_mut().zip(col.iter()).for_each(|(o, &v)| *o += v * v);
     }
 }
 

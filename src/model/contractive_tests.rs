@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::model::activation::sigmoid;
+use crate::model::contraction::SATURATION_MARGIN;
 use crate::model::hyper::ValidHyper;
 use rand::SeedableRng;
 

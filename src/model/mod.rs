@@ -25,6 +25,7 @@
 //! - [`contractive`]: Rifai et al.'s contractive autoencoder.
 
 pub mod activation;
+pub mod contraction;
 pub mod contractive;
 pub mod cost;
 pub mod edges;

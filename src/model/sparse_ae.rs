@@ -13,7 +13,7 @@ use super::gradcheck::{relative_gap, test_patches};
 use super::hyper::{Hyper, OptimizerKind, Output, Penalty};
 use super::spec::{ModelSpec, Shape};
 use super::workspace::Workspace;
-use super::{Real, Sae};
+use super::{contraction, Real, Sae};
 
 /// The registry entry.
 pub const SPEC: ModelSpec = ModelSpec {
@@ -136,6 +136,14 @@ impl<T: Real + 'static> Model<T> for SparseAe<T> {
 
     fn filters(&self) -> DMatrix<T> {
         self.net.w1().into_owned()
+    }
+
+    /// How much the code moves with the input, as for the contractive autoencoder (its
+    /// hidden layer is the same sigmoid), so the two can be compared side by side.
+    fn diagnostics(&self, x: &DMatrix<T>) -> Vec<(&'static str, f64)> {
+        let mut ws = Workspace::new(self.net.inputs(), self.net.hidden(), x.ncols());
+        self.net.forward(x, &mut ws);
+        contraction::diagnostics(&ws.a1, &self.net.w1())
     }
 
     fn inputs(&self) -> usize {

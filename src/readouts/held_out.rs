@@ -8,10 +8,10 @@
 //! positions from the training image are almost all visited by training sooner or later.
 
 use nalgebra::DMatrix;
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_pcg::Pcg32;
 
-use crate::data::{normalize_patches, Image, PatchSampler};
+use crate::data::{check_images, draw_patches, normalize_patches, Image, PatchSampler};
 use crate::model::{Cost, Ctx, Model};
 
 /// Default number of held-out patches: 4× a training batch, for a steadier estimate.
@@ -39,39 +39,16 @@ impl HeldOut {
     /// on no images, an image too small or malformed, a zero patch size or count, or a σ
     /// that is not a positive normal number.
     pub fn new(images: &[Image], patch: usize, sigma: f32, count: usize, seed: u64) -> Result<Self, String> {
-        if images.is_empty() {
-            return Err("The held-out set needs at least one image, but none were given.".into());
-        }
-        if patch == 0 || count == 0 {
-            return Err(format!(
-                "The held-out set needs a patch size and a count of at least 1, got {patch} and {count}."
-            ));
+        if count == 0 {
+            return Err("The held-out set needs a count of at least 1, got 0.".into());
         }
         if !(sigma > 0.0 && sigma.is_normal()) {
             return Err(format!("The held-out set needs a positive normalisation σ, got {sigma}."));
         }
-        for (i, img) in images.iter().enumerate() {
-            if img.pixels.len() != img.width * img.height || img.width < patch || img.height < patch {
-                return Err(format!(
-                    "Image {i} ({}×{}, {} values) cannot give {patch}×{patch} patches.",
-                    img.width,
-                    img.height,
-                    img.pixels.len()
-                ));
-            }
-        }
-        let n = patch * patch;
-        let mut rng = Pcg32::seed_from_u64(seed);
-        let mut x = DMatrix::zeros(n, count);
-        for col in x.as_mut_slice().chunks_exact_mut(n) {
-            let img = &images[rng.random_range(0..images.len())];
-            let x0 = rng.random_range(0..=img.width - patch);
-            let y0 = rng.random_range(0..=img.height - patch);
-            for (y, dst) in col.chunks_exact_mut(patch).enumerate() {
-                let start = (y0 + y) * img.width + x0;
-                dst.copy_from_slice(&img.pixels[start..start + patch]);
-            }
-        }
+        check_images(images, patch)?;
+        let mut x = DMatrix::zeros(patch * patch, count);
+        // the training sampler's own drawing, on a stream of its own
+        draw_patches(images, patch, &mut Pcg32::seed_from_u64(seed), &mut x);
         normalize_patches(&mut x, sigma);
         // no copy yet: the first evaluate makes one of its model
         Ok(HeldOut { copy: None, rng: Pcg32::seed_from_u64(seed ^ 0xE7A1), x })
@@ -118,6 +95,7 @@ mod tests {
     use crate::model::sparse_ae::{family_cost, SparseAe};
     use crate::model::{evaluate, Hyper, Output, Sae, Workspace};
     use crate::train::{Setup, Trainer};
+    use rand::Rng;
 
     fn noise(w: usize, h: usize, seed: u64) -> Image {
         let mut rng = Pcg32::seed_from_u64(seed);

@@ -13,9 +13,9 @@
 use std::collections::BTreeSet;
 
 use super::params::SIDE_BY_SIDE;
-use super::params::{Field, Params, Value, FIELDS};
+use super::params::{Field, Params, Value, BESIDE_NOISE, FIELDS};
 use crate::model::registry::{self, MODELS};
-use crate::model::KnobKind;
+use crate::model::{Knob, KnobKind};
 
 mod entry;
 pub use entry::set_knob;
@@ -43,6 +43,14 @@ pub fn to_hash(p: &Params) -> String {
             for (k, &v) in spec.knobs.iter().zip(values) {
                 parts.push(format!("{}.{}={}", spec.key, k.key, number(v)));
             }
+        }
+    }
+    if let Some(noise) = p.beside.noise {
+        parts.push(format!("{}={}", BESIDE_NOISE.key, number(noise)));
+    }
+    if let (true, Some(knobs), Some(spec)) = (p.twin(), &p.beside.knobs, registry::spec(p.models[0])) {
+        for (k, &v) in spec.knobs.iter().zip(knobs) {
+            parts.push(format!("{BESIDE}.{}={}", k.key, number(v)));
         }
     }
     parts.join("&")
@@ -80,11 +88,15 @@ pub(crate) fn parse(s: &str) -> (Params, Vec<Problem>) {
     let mut p = Params::default();
     let mut problems = Vec::new();
     let s = s.strip_prefix('#').unwrap_or(s);
+    // the second lane's own knobs, read once the models are known
+    let mut beside_knobs = Vec::new();
     for pair in s.split('&').filter(|pair| !pair.is_empty()) {
         let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
         let key = decode(key);
-        if let Some(f) = FIELDS.iter().find(|f| f.key == key) {
+        if let Some(f) = FIELDS.iter().chain([&BESIDE_NOISE]).find(|f| f.key == key) {
             apply(f, &decode(raw), &mut p, &mut problems);
+        } else if let Some(knob) = key.strip_prefix(BESIDE).and_then(|k| k.strip_prefix('.')) {
+            beside_knobs.push((knob.to_string(), decode(raw)));
         } else if key == "models" {
             apply_models(&decode(raw), &mut p, &mut problems);
         } else if let Some((i, j)) = knob_index(&key) {
@@ -93,7 +105,34 @@ pub(crate) fn parse(s: &str) -> (Params, Vec<Problem>) {
             problems.push(Problem { what: format!("unknown setting '{}' ignored", short(&key)), instead: None })
         }
     }
+    for (knob, raw) in beside_knobs {
+        apply_beside_knob(&knob, &raw, &mut p, &mut problems);
+    }
     (p, problems)
+}
+
+/// The prefix of the second lane's own settings (`beside.noise`, `beside.auxk`).
+const BESIDE: &str = "beside";
+
+/// `beside.KNOB=v`: a knob of the second lane when it trains the same model as the first
+/// (starting from the first lane's values), read and clamped like `model.KNOB`.
+fn apply_beside_knob(knob: &str, v: &str, p: &mut Params, problems: &mut Vec<Problem>) {
+    let found = if p.twin() { knob_index(&format!("{}.{knob}", p.models[0])) } else { None };
+    let Some((i, j)) = found else {
+        let what = if p.twin() {
+            format!("{BESIDE}.{}: the {} model has no such knob", short(knob), p.models[0])
+        } else {
+            format!("{BESIDE}.{} applies when the same model trains twice (models=topk,topk)", short(knob))
+        };
+        return problems.push(Problem { what, instead: Some("ignored".into()) });
+    };
+    let current = p.beside.knobs.clone().unwrap_or_else(|| p.knobs[i].clone());
+    let key = format!("{BESIDE}.{knob}");
+    if let Some(c) = read_knob(&MODELS[i].knobs[j], &key, current[j], v, problems) {
+        let mut knobs = current;
+        knobs[j] = c;
+        p.beside.knobs = Some(knobs);
+    }
 }
 
 /// Sets field `f` of `p` from its link text `v`, recording any problem.
@@ -178,7 +217,8 @@ fn apply(f: &Field, v: &str, p: &mut Params, problems: &mut Vec<Problem>) {
     }
 }
 
-/// `models=sae,sparse-coding`: one to four registry keys, in lane order.
+/// `models=sae,sparse-coding`: one or two registry keys, in lane order (a key may appear
+/// twice: the second lane then may have knobs of its own, `beside.KNOB`).
 fn apply_models(v: &str, p: &mut Params, problems: &mut Vec<Problem>) {
     let mut models: Vec<&'static str> = Vec::new();
     for name in v.split(',').map(str::trim).filter(|n| !n.is_empty()) {
@@ -188,10 +228,6 @@ fn apply_models(v: &str, p: &mut Params, problems: &mut Vec<Problem>) {
                     "models: the page shows {SIDE_BY_SIDE} models side by side; '{}' is left out",
                     short(name)
                 ),
-                instead: None,
-            }),
-            Some(m) if models.contains(&m.key) => problems.push(Problem {
-                what: format!("models: '{}' is named twice; it trains once", short(name)),
                 instead: None,
             }),
             Some(m) => models.push(m.key),
@@ -226,12 +262,22 @@ fn knob_index(key: &str) -> Option<(usize, usize)> {
 fn apply_knob(i: usize, j: usize, v: &str, p: &mut Params, problems: &mut Vec<Problem>) {
     let (spec, knob) = (&MODELS[i], &MODELS[i].knobs[j]);
     let key = format!("{}.{}", spec.key, knob.key);
-    let current = number(p.knobs[i][j]);
+    if let Some(c) = read_knob(knob, &key, p.knobs[i][j], v, problems) {
+        p.knobs[i][j] = c;
+    }
+}
+
+/// The value of `knob` (link key `key`, now `current`) in its link text `v`, clamped or
+/// rounded with a problem recorded; `None` (and a problem) when `v` is not a number.
+fn read_knob(knob: &Knob, key: &str, current: f64, v: &str, problems: &mut Vec<Problem>) -> Option<f64> {
     match v.trim().parse::<f64>().ok().filter(|x| x.is_finite()) {
-        None => problems.push(Problem {
-            what: format!("{key}={} is not a finite number", short(v)),
-            instead: Some(format!("keeping {current}")),
-        }),
+        None => {
+            problems.push(Problem {
+                what: format!("{key}={} is not a finite number", short(v)),
+                instead: Some(format!("keeping {}", number(current))),
+            });
+            None
+        }
         Some(x) => {
             let c = knob.clamp(x).expect("finite");
             if c != x && (x < knob.min || x > knob.max) {
@@ -245,7 +291,7 @@ fn apply_knob(i: usize, j: usize, v: &str, p: &mut Params, problems: &mut Vec<Pr
                     instead: Some(format!("using {}", number(c))),
                 });
             }
-            p.knobs[i][j] = c;
+            Some(c)
         }
     }
 }

@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use crate::data::Dataset;
 use crate::model::knob::defaults;
 use crate::model::registry::{self, MODELS};
+use crate::model::KnobKind;
 use crate::model::{Hyper, OptimizerKind, Output, Penalty};
 use crate::train::{LaneConfig, Setup};
 use crate::words::Word;
@@ -115,7 +116,34 @@ pub struct Params {
     /// Every registered model's own knob values: `knobs[i][j]` is knob j of `MODELS[i]`
     /// (live). Models not in use keep theirs, so switching back finds them as they were.
     pub knobs: Vec<Vec<f64>>,
+    /// What the second model does differently (live).
+    pub beside: Beside,
 }
+
+/// How the second lane differs from the first beyond its model: its own input noise, and,
+/// when both lanes train the same model ("TopK with and without AuxK"), its own knob values.
+/// Link keys `beside.noise` and `beside.KNOB`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Beside {
+    /// The second lane's input noise σ; `None`: the page's `noise`, as for the first.
+    pub noise: Option<f64>,
+    /// The second lane's knob values when it trains the same model as the first, in the
+    /// model's table order; `None`: the same values as the first's.
+    pub knobs: Option<Vec<f64>>,
+}
+
+/// `beside.noise`: read, clamped and explained like `noise`, in the same range.
+pub const BESIDE_NOISE: Field = Field {
+    key: "beside.noise",
+    change: Change::Live,
+    value: Value::Float {
+        min: 0.0,
+        max: 1.0,
+        get: |p| p.beside.noise.unwrap_or(p.noise),
+        set: |p, v| p.beside.noise = Some(v),
+    },
+    ui: ui(Own, "beside-noise", "its input noise σ", "Input noise of the second model; empty = as the first's."),
+};
 
 impl Default for Params {
     /// UFLDL's classic experiment: 8×8 patches, 25 hidden units, ρ = 0.01, β = 3, λ = 1e-4,
@@ -144,6 +172,7 @@ impl Default for Params {
             layout: Layout::Normal,
             models: vec![registry::default_spec().key],
             knobs: MODELS.iter().map(|m| defaults(m.knobs)).collect(),
+            beside: Beside::default(),
         }
     }
 }
@@ -462,19 +491,68 @@ impl Params {
     pub fn change_from(&self, old: &Params) -> Change {
         let fields = FIELDS.iter().filter(|f| !f.same(self, old)).map(|f| f.change).max().unwrap_or(Change::None);
         let models = if self.models != old.models { Change::Rebuild } else { Change::None };
-        let knobs = if self.knobs != old.knobs { Change::Live } else { Change::None };
+        let knobs = if self.knobs != old.knobs || self.beside != old.beside { Change::Live } else { Change::None };
         fields.max(models).max(knobs)
     }
 
-    /// The lanes these settings train: each model with its knob values.
+    /// The lanes these settings train: each model with its knob values (the second with
+    /// what [`Params::beside`] gives it).
     pub fn lanes(&self) -> Vec<LaneConfig> {
         self.models
             .iter()
-            .filter_map(|key| {
+            .enumerate()
+            .filter_map(|(lane, key)| {
                 let i = MODELS.iter().position(|m| m.key == *key)?;
-                Some(LaneConfig { spec: &MODELS[i], knobs: self.knobs[i].clone() })
+                let mut config = LaneConfig { spec: &MODELS[i], knobs: self.knobs[i].clone(), noise: None };
+                if lane == 1 {
+                    config.noise = self.beside.noise;
+                    if let (true, Some(knobs)) = (self.twin(), &self.beside.knobs) {
+                        config.knobs.clone_from(knobs);
+                    }
+                }
+                Some(config)
             })
             .collect()
+    }
+
+    /// Each lane's name for its panel: the model's name, with what sets it apart from the
+    /// other lane when that is not the model ("TopK autoencoder, AuxK off"; "…, input noise
+    /// σ = 0.3").
+    pub fn lane_names(&self) -> Vec<String> {
+        let lanes = self.lanes();
+        let noise = |l: &LaneConfig| l.noise.unwrap_or(self.noise);
+        lanes
+            .iter()
+            .enumerate()
+            .map(|(i, lane)| {
+                let mut name = lane.spec.name.to_string();
+                let Some(other) = lanes.get(1 - i.min(1)).filter(|_| lanes.len() == 2) else { return name };
+                if other.spec.key == lane.spec.key {
+                    for ((k, v), w) in lane.spec.knobs.iter().zip(&lane.knobs).zip(&other.knobs) {
+                        if v != w {
+                            let value = match k.kind {
+                                KnobKind::Switch if *v == 0.0 => "off".to_string(),
+                                KnobKind::Switch => "on".to_string(),
+                                _ => format!("= {v}"),
+                            };
+                            name += &format!(", {} {value}", k.label);
+                        }
+                    }
+                }
+                if noise(lane) != noise(other) {
+                    name += &match noise(lane) {
+                        0.0 => ", clean input".to_string(),
+                        sigma => format!(", input noise σ = {sigma}"),
+                    };
+                }
+                name
+            })
+            .collect()
+    }
+
+    /// Both lanes train the same model (then the second may have knobs of its own).
+    pub fn twin(&self) -> bool {
+        self.models.len() == 2 && self.models[0] == self.models[1]
     }
 
     /// The knob values of the model `key` (its defaults if unknown).
@@ -506,6 +584,9 @@ impl Params {
                     return Err(format!("{}.{} = {v} is outside {}–{}", spec.key, k.key, k.min, k.max));
                 }
             }
+        }
+        if self.beside.noise.is_some() {
+            BESIDE_NOISE.out_of_range(self).map_or(Ok(()), Err)?;
         }
         Ok(())
     }

@@ -2,7 +2,7 @@
 //! one line what to look for. They set only the experiment. The page keeps the user's hide
 //! list, layout, speed and stop point when one is picked.
 
-use super::params::Params;
+use super::params::{Beside, Params};
 use crate::data::Dataset;
 use crate::model::Penalty;
 
@@ -106,6 +106,38 @@ const PRESETS: &[Preset] = &[
                         sparse one: measured here, no setting gives edges; from λ_J ≈ 1 the units saturate.",
         params: || Params { models: vec!["contractive", "sae"], ..Params::default() },
     },
+    Preset {
+        id: "topk-auxk",
+        name: "TopK with and without AuxK (dead units)",
+        what_it_shows: "100 units, each patch kept to its single strongest unit (k = 1), twice. Without AuxK \
+                        (right) about half the units stop firing for good within 500 steps; with it (left) dead \
+                        units must reconstruct what the live ones miss, so they all come back, and more of them \
+                        become edges.",
+        params: || {
+            let mut p = Params { hidden: 100, models: vec!["topk", "topk"], ..Params::default() };
+            let i = crate::model::registry::MODELS.iter().position(|m| m.key == "topk").expect("registered");
+            p.knobs[i][crate::model::topk::KNOB_K] = 1.0;
+            let mut without = p.knobs[i].clone();
+            without[crate::model::topk::KNOB_AUXK] = 0.0;
+            p.beside.knobs = Some(without);
+            p
+        },
+    },
+    Preset {
+        id: "denoising-vs-contractive",
+        name: "Denoising vs contractive",
+        what_it_shows: "Two ways to a code that ignores small changes of its input: train on noisy patches (left, \
+                        a plain denoising autoencoder, σ = 0.3) or penalise ‖∂h/∂x‖ on clean ones (right). Noise \
+                        halves the code's Jacobian norm of a plain autoencoder (about 2.2 against 4.2), the \
+                        contractive penalty cuts it to under 1; without a sparsity penalty neither makes edges.",
+        params: || Params {
+            noise: 0.3,
+            beta: 0.0,
+            models: vec!["sae", "contractive"],
+            beside: Beside { noise: Some(0.0), knobs: None },
+            ..Params::default()
+        },
+    },
 ];
 
 /// The L1 preset's weight. L1 on sigmoid activations gave no edges at any weight tried:
@@ -161,6 +193,15 @@ mod tests {
         bars_covered: usize,
         /// Lane 0's reconstruction error, mean over the 100 steps before the checkpoint.
         recon: f64,
+        /// The model's own diagnostics on the latest batch (dead units, ‖∂h/∂x‖_F, …).
+        diag: Vec<(&'static str, f64)>,
+    }
+
+    impl Readout {
+        /// The diagnostic called `name` (NaN if the model has none).
+        fn diag(&self, name: &str) -> f64 {
+            self.diag.iter().find(|d| d.0 == name).map_or(f64::NAN, |d| d.1)
+        }
     }
 
     /// Trains `p` as the page does (its setup and lanes on its built-in pictures, image seed 1)
@@ -206,6 +247,7 @@ mod tests {
                         bars,
                         bars_covered: good.len(),
                         recon,
+                        diag: t.model_at(i).diagnostics(t.last_batch_at(i).0),
                     }
                 })
                 .collect();
@@ -222,7 +264,7 @@ mod tests {
                 let recon = if i == 0 { format!(", recon {:.4}", l.recon) } else { String::new() };
                 println!(
                     "{id:20} lane {i} step {c:5}: edges {:.2} ({}), localization {:.3}, {} alive, activity {:.3}, \
-                     L0 {:.2} (max {}), saturated {:.3}, bars {} covering {}{recon}",
+                     L0 {:.2} (max {}), saturated {:.3}, bars {} covering {}{recon} {:?}",
                     l.edges,
                     l.edge_count,
                     l.localization,
@@ -233,6 +275,7 @@ mod tests {
                     l.saturated,
                     l.bars,
                     l.bars_covered,
+                    l.diag,
                 );
             }
         }
@@ -368,6 +411,29 @@ mod tests {
                     show("contractive λ_J=1", &at, &r);
                     let l = &r[0][0];
                     assert!(l.edges < 0.3 && l.saturated > 0.3, "{id}: from λ_J ≈ 1 the units saturate: {l:?}");
+                }
+                "topk-auxk" => {
+                    let at = [500, 1000];
+                    let r = train(&p, &at);
+                    show(id, &at, &r);
+                    let dead = |c: usize, lane: usize| r[c][lane].diag("dead units");
+                    assert!((35.0..=65.0).contains(&dead(0, 1)), "{id}: about half die within 500 steps: {r:?}");
+                    assert!(dead(1, 1) >= 35.0, "{id}: for good: {r:?}");
+                    assert!(dead(1, 0) <= 2.0, "{id}: with AuxK they all come back: {r:?}");
+                    assert!(r[1][0].edge_count > r[1][1].edge_count, "{id}: and more become edges: {r:?}");
+                }
+                "denoising-vs-contractive" => {
+                    let at = [3000];
+                    let r = train(&p, &at);
+                    show(id, &at, &r);
+                    let plain = train(&Params { noise: 0.0, models: vec!["sae"], ..p.clone() }, &at);
+                    show("plain autoencoder", &at, &plain);
+                    let j = |l: &Readout| l.diag("mean ‖∂h/∂x‖_F");
+                    let (dae, cae, ae) = (&r[0][0], &r[0][1], &plain[0][0]);
+                    assert!((1.7..=2.7).contains(&j(dae)) && (3.4..=5.0).contains(&j(ae)), "{id}: about 2.2 vs 4.2");
+                    assert!(j(dae) < 0.6 * j(ae), "{id}: noise halves it: {} vs {}", j(dae), j(ae));
+                    assert!(j(cae) < 1.0, "{id}: the contractive penalty cuts it to under 1: {cae:?}");
+                    assert!(dae.edges < 0.1 && cae.edges < 0.1, "{id}: neither makes edges: {r:?}");
                 }
                 other => panic!("{other}: no check of this preset's one-liner; add one"),
             }

@@ -1,6 +1,9 @@
-//! The app: owns the trainer, the settings, the views and the controls. Event handlers
-//! (see [`super::events`]) only change settings, which act on the next step; all training and
-//! drawing happens in [`App::frame`], called once per animation frame.
+//! The app: owns the trainer, the settings, the views and the controls. Event handlers (see
+//! [`super::events`]) call the app's commands ([`App::apply`], [`App::step_once`], loads and
+//! uploads); most only record settings, which act on the next step, but Step trains one step
+//! and a rebuild makes new pictures inside the handler (moving that work behind a Session is
+//! the worker issue's first step). Steady training and all drawing happen in [`App::frame`],
+//! once per animation frame.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -488,6 +491,7 @@ impl App {
                     self.trainer.set_optimizer(next.optimizer);
                     for (i, lane) in next.lanes().iter().enumerate() {
                         self.trainer.set_knobs(i, &lane.knobs);
+                        self.trainer.set_noise(i, lane.noise);
                     }
                     self.params = next;
                     if self.pending.take().is_some() {
@@ -553,7 +557,7 @@ impl App {
     /// Shows the settings everywhere they appear: controls, hidden panels, layout, the link.
     fn show_params(&mut self) {
         self.form.write(&self.params);
-        self.lanes.show(&self.params.models, self.panels.lane());
+        self.lanes.show(&self.params.models, &self.params.lane_names(), self.panels.lane());
         if let Ok(nodes) = self.ui.root.query_selector_all("[data-hide]") {
             for i in 0..nodes.length() {
                 let Some(el) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };

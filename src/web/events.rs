@@ -1,5 +1,5 @@
-//! Event wiring. Each handler borrows the app only for the moment it records a change; the
-//! next animation frame does the work.
+//! Event wiring. Each handler borrows the app for one command (see [`super::app`] for which
+//! commands do work at once); steady training and drawing wait for the next animation frame.
 
 use std::cell::RefCell;
 use std::rc::Rc;

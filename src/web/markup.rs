@@ -4,7 +4,7 @@
 use crate::data::Dataset;
 use crate::model::{KnobKind, MODELS};
 use crate::sliders::{BETA_MAX, RHO_STEPS};
-use crate::state::params::{fields_in, Place, Scope, Value};
+use crate::state::params::{fields_in, Place, Scope, Value, BESIDE_NOISE};
 use crate::state::presets;
 use crate::words::Word;
 
@@ -226,8 +226,29 @@ fn model_options() -> String {
 }
 
 /// Every model's own knobs, each as a number field with id `knob-<model>-<knob>` (the page
-/// shows only those of the models in use).
+/// shows only those of the models in use), then the second model's own: its input noise
+/// (`beside-noise`) and, for a model training twice, its knobs (`knob2-<model>-<knob>`).
 fn knob_fields() -> String {
+    let mut out = String::new();
+    for (prefix, lane) in [("knob", ""), ("knob2", "beside it, ")] {
+        out.push_str(&knob_rows(prefix, lane));
+    }
+    let noise = BESIDE_NOISE.ui;
+    out.push_str(&format!(
+        r#"<div class="field" id="beside-noise-row" hidden><label for="{id}">beside it: {label}</label>
+        <input id="{id}" type="number" min="0" max="1" step="0.05" placeholder="as the first">
+        <span class="hint">{help}</span></div>
+      "#,
+        id = noise.name,
+        label = noise.label,
+        help = escape(noise.help),
+    ));
+    out
+}
+
+/// One number field per knob of every model, ids `<prefix>-<model>-<knob>`, labels starting
+/// with `lane` ("beside it, ").
+fn knob_rows(prefix: &str, lane: &str) -> String {
     let mut out = String::new();
     for m in MODELS {
         for k in m.knobs {
@@ -237,8 +258,8 @@ fn knob_fields() -> String {
                 KnobKind::Switch => ("1", r#" title="1 = on, 0 = off""#),
             };
             out.push_str(&format!(
-                r#"<div class="field knob" data-model="{key}" hidden><label for="knob-{key}-{k}">{name}: {label}</label>
-        <input id="knob-{key}-{k}" type="number" min="{min}" max="{max}" step="{step}"{extra}>
+                r#"<div class="field knob" data-model="{key}" hidden><label for="{prefix}-{key}-{k}">{lane}{name}: {label}</label>
+        <input id="{prefix}-{key}-{k}" type="number" min="{min}" max="{max}" step="{step}"{extra}>
         <span class="hint">{help}</span></div>
       "#,
                 key = m.key,

@@ -10,7 +10,7 @@ use super::dom::find;
 use crate::data::Dataset;
 use crate::model::MODELS;
 use crate::sliders::{rho_to_slider, slider_to_rho, speed_label, speed_ms, speed_position};
-use crate::state::params::{fields_in, Place};
+use crate::state::params::{fields_in, Place, BESIDE_NOISE};
 use crate::state::{from_hash, presets, to_hash, Field, Params, Value};
 use crate::words::Word;
 
@@ -33,6 +33,11 @@ pub struct SettingsForm {
     compare: HtmlSelectElement,
     /// (model index, knob index, its field's row, its input), every registered model's knobs.
     knobs: Vec<(usize, usize, HtmlElement, HtmlInputElement)>,
+    /// The same for the second lane when it trains the same model as the first.
+    twin_knobs: Vec<(usize, usize, HtmlElement, HtmlInputElement)>,
+    /// The second lane's own input noise (empty: the page's) and its row.
+    beside_noise: HtmlInputElement,
+    beside_noise_row: HtmlElement,
     /// The sparse autoencoder's own sliders (ρ, β), shown only while one trains.
     sae_only: Vec<HtmlElement>,
 }
@@ -55,7 +60,10 @@ impl SettingsForm {
             data_desc: find(root, "#data-desc")?,
             model: find(root, "#model")?,
             compare: find(root, "#compare")?,
-            knobs: knob_inputs(root)?,
+            knobs: knob_inputs(root, "knob")?,
+            twin_knobs: knob_inputs(root, "knob2")?,
+            beside_noise: find(root, &format!("#{}", BESIDE_NOISE.ui.name))?,
+            beside_noise_row: find(root, "#beside-noise-row")?,
             sae_only: sae_only(root)?,
         })
     }
@@ -76,6 +84,15 @@ impl SettingsForm {
             input.set_value(&p.knobs[*i][*j].to_string());
             row.set_hidden(!p.models.contains(&MODELS[*i].key));
         }
+        let twin = p.twin().then(|| p.lanes()[1].knobs.clone());
+        for (i, j, row, input) in &self.twin_knobs {
+            // hidden rows hold the first lane's values, so becoming a twin starts from them
+            let shown = twin.as_ref().filter(|_| p.models[1] == MODELS[*i].key);
+            row.set_hidden(shown.is_none());
+            input.set_value(&shown.map_or(p.knobs[*i][*j], |values| values[*j]).to_string());
+        }
+        self.beside_noise.set_value(&p.beside.noise.map_or_else(String::new, |v| v.to_string()));
+        self.beside_noise_row.set_hidden(p.models.len() < 2);
         for el in &self.sae_only {
             el.set_hidden(!p.models.contains(&crate::model::registry::default_spec().key));
         }
@@ -130,6 +147,18 @@ impl SettingsForm {
                 p.knobs[*i][*j] = v;
             }
         }
+        if p.twin() {
+            let model = MODELS.iter().position(|m| m.key == p.models[1]);
+            let mut values = p.lanes()[1].knobs.clone();
+            for (_, j, _, input) in self.twin_knobs.iter().filter(|k| Some(k.0) == model) {
+                if let Some(v) = num(input) {
+                    values[*j] = v;
+                }
+            }
+            p.beside.knobs = Some(values);
+        }
+        // empty: the second model's noise is the page's
+        p.beside.noise = num(&self.beside_noise).filter(|_| !self.beside_noise.value().trim().is_empty());
         // the link format owns the ranges: a round trip clamps and explains
         let (mut checked, notices) = from_hash(&to_hash(&p));
         // the link carries only the knobs of models in use: keep the others as they were, so
@@ -223,12 +252,12 @@ fn sae_only(root: &Element) -> Result<Vec<HtmlElement>, JsValue> {
     Ok((0..rows.length()).filter_map(|i| rows.item(i)?.dyn_into().ok()).collect())
 }
 
-/// Every model's knob inputs under `root`, in registry order.
-fn knob_inputs(root: &Element) -> Result<Vec<(usize, usize, HtmlElement, HtmlInputElement)>, JsValue> {
+/// Every model's knob inputs under `root` with ids `<prefix>-<model>-<knob>`, in registry order.
+fn knob_inputs(root: &Element, prefix: &str) -> Result<Vec<(usize, usize, HtmlElement, HtmlInputElement)>, JsValue> {
     let mut out = Vec::new();
     for (i, m) in MODELS.iter().enumerate() {
         for (j, k) in m.knobs.iter().enumerate() {
-            let input: HtmlInputElement = find(root, &format!("#knob-{}-{}", m.key, k.key))?;
+            let input: HtmlInputElement = find(root, &format!("#{prefix}-{}-{}", m.key, k.key))?;
             let row: HtmlElement = input.parent_element().ok_or("a knob input has its row")?.dyn_into()?;
             out.push((i, j, row, input));
         }
@@ -236,9 +265,13 @@ fn knob_inputs(root: &Element) -> Result<Vec<(usize, usize, HtmlElement, HtmlInp
     Ok(out)
 }
 
-/// The selectors of every model's knob inputs (for wiring their events).
+/// The selectors of every model's knob inputs, both lanes', and the second lane's noise (for
+/// wiring their events).
 pub fn knob_selectors() -> Vec<String> {
-    MODELS.iter().flat_map(|m| m.knobs.iter().map(move |k| format!("#knob-{}-{}", m.key, k.key))).collect()
+    let knobs = ["knob", "knob2"].into_iter().flat_map(|prefix| {
+        MODELS.iter().flat_map(move |m| m.knobs.iter().map(move |k| format!("#{prefix}-{}-{}", m.key, k.key)))
+    });
+    knobs.chain([format!("#{}", BESIDE_NOISE.ui.name)]).collect()
 }
 
 /// Same experiment: everything but how it is shown (hide, layout) and paced (speed, stop).

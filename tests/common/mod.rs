@@ -39,7 +39,7 @@ pub fn lane(key: &str, overrides: &[(&str, f64)]) -> LaneConfig {
         let i = spec.knobs.iter().position(|k| k.key == name).unwrap_or_else(|| panic!("{key} has no knob {name}"));
         knobs[i] = v;
     }
-    LaneConfig { spec, knobs }
+    LaneConfig { spec, knobs, noise: None }
 }
 
 /// A trainer of one lane, `key` with `overrides`, on the whitened built-in natural images.

@@ -62,7 +62,7 @@ pub fn run(args: EvalArgs) -> Result<(), Failure> {
     let hyper = params.hyper().validate().map_err(|e| Failure::input(format!("The model's settings: {e}.")))?;
     // the trainer the model came from normalises patches with this σ, and its lane holds the
     // model's knobs: use the same ones
-    let lane = LaneConfig { spec, knobs: params.knobs_of(spec.key).to_vec() };
+    let lane = LaneConfig { spec, knobs: params.knobs_of(spec.key).to_vec(), noise: None };
     let trainer = Trainer::with_lanes(params.setup(), hyper, &[lane], source.images).map_err(Failure::input)?;
     let mut set = HeldOut::from_sampler(trainer.sampler(), args.patches, args.seed).map_err(Failure::input)?;
     let parts = set.evaluate(model.as_ref(), &trainer.ctx(0));

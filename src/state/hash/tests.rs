@@ -195,9 +195,31 @@ fn models_and_their_knobs_round_trip_and_bad_ones_get_notices() {
 }
 
 #[test]
-fn the_page_trains_two_models_and_each_once() {
-    let (p, notices) = from_hash("models=sae,sae,topk,relu-l1");
+fn the_page_trains_two_models_at_most() {
+    let (p, notices) = from_hash("models=sae,topk,relu-l1");
     assert_eq!(p.models, vec!["sae", "topk"]);
-    assert!(notices[0].contains("'sae' is named twice"), "{notices:?}");
-    assert!(notices[1].contains("shows 2 models side by side; 'relu-l1' is left out"), "{notices:?}");
+    assert!(notices[0].contains("shows 2 models side by side; 'relu-l1' is left out"), "{notices:?}");
+}
+
+#[test]
+fn the_second_model_may_be_the_first_with_knobs_and_noise_of_its_own() {
+    use crate::model::registry::MODELS;
+    let topk = MODELS.iter().position(|m| m.key == "topk").unwrap();
+    // the beside entries may come before the models they refer to
+    let (p, notices) = from_hash("beside.auxk=0&models=topk,topk&topk.k=2&beside.noise=0.25");
+    assert_eq!(notices, Vec::<String>::new());
+    assert!(p.twin());
+    let lanes = p.lanes();
+    assert_eq!((lanes[0].knobs[..2].to_vec(), lanes[0].noise), (vec![2.0, 1.0], None));
+    assert_eq!((lanes[1].knobs[..2].to_vec(), lanes[1].noise), (vec![2.0, 0.0], Some(0.25)), "k from the first");
+    assert_eq!(p.knobs[topk][1], 1.0, "the first lane keeps AuxK");
+    assert_eq!(from_hash(&to_hash(&p)), (p.clone(), vec![]), "exact round trip: {}", to_hash(&p));
+    // without a twin the second lane's knobs mean nothing: a notice, and nothing changes
+    let (q, notices) = from_hash("models=topk,relu-l1&beside.auxk=0&beside.noise=7");
+    assert_eq!((q.beside.knobs.clone(), q.beside.noise), (None, Some(1.0)));
+    assert!(notices[0].contains("beside.noise=7 is above the largest allowed value 1"), "{notices:?}");
+    assert!(notices[1].contains("beside.auxk applies when the same model trains twice"), "{notices:?}");
+    let (_, notices) = from_hash("models=topk,topk&beside.q=1&beside.k=0.5");
+    assert!(notices[0].contains("the topk model has no such knob"), "{notices:?}");
+    assert!(notices[1].contains("beside.k=0.5 is outside 1–64; using 1"), "{notices:?}");
 }

@@ -52,14 +52,14 @@ impl LanesView {
         })
     }
 
-    /// Names each lane's model and what it learns; shows the second panel and the readout
+    /// Names each lane (`names`, see `Params::lane_names`) and what its model learns; shows the second panel and the readout
     /// choice (set to `readout_lane`) only when there is a second lane. Call when the
     /// settings change.
-    pub fn show(&self, models: &[&str], readout_lane: usize) {
+    pub fn show(&self, models: &[&str], names: &[String], readout_lane: usize) {
         self.readout_lane.set_value(&readout_lane.to_string());
         for (i, (name, lesson)) in self.names.iter().zip(&self.lessons).enumerate() {
             let spec = models.get(i).and_then(|k| registry::spec(k));
-            name.set_text_content(spec.map(|s| s.name));
+            name.set_text_content(names.get(i).map(String::as_str));
             lesson.set_text_content(spec.map(|s| s.lesson));
             self.diags[i].set_text_content(None);
         }
