@@ -37,6 +37,13 @@ fn every_model_trains_finitely_and_round_trips_through_a_file() {
         let m = t.model();
         assert_eq!(m.key(), spec.key);
         assert_eq!(m.filters().shape(), (25, 64), "{}: one filter of p² pixels per unit", spec.key);
+        // the page draws from one buffer kept across frames: filled in place once it fits
+        let mut rows = nalgebra::DMatrix::from_element(3, 2, f32::NAN);
+        m.filters_into(&mut rows);
+        assert_eq!(rows, m.filters(), "{}", spec.key);
+        let kept = rows.as_ptr();
+        m.filters_into(&mut rows);
+        assert_eq!(rows.as_ptr(), kept, "{}: a buffer of the right shape is reused", spec.key);
         let (x, codes, recon) = t.last_batch();
         assert_eq!((codes.shape(), recon.shape()), ((25, x.ncols()), x.shape()), "{}", spec.key);
         let params = Params { models: vec![spec.key], batch: 64, seed: 3, ..Params::default() };

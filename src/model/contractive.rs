@@ -227,8 +227,10 @@ impl<T: Real> Model<T> for Contractive<T> {
     fn code_kind(&self) -> CodeKind {
         CodeKind::Unit
     }
-    fn filters(&self) -> DMatrix<T> {
-        self.w1().clone_owned()
+    fn filters_into(&self, out: &mut DMatrix<T>) {
+        let w = self.w1();
+        fit(out, w.nrows(), w.ncols());
+        out.copy_from(&w);
     }
     fn inputs(&self) -> usize {
         self.layout.blocks()[W1].cols

@@ -232,9 +232,17 @@ pub trait Model<T: Real> {
     /// What the code values mean.
     fn code_kind(&self) -> CodeKind;
 
-    /// The filter of each unit as the page draws it: h rows of n = p² pixels (row y·p + x).
+    /// The filter of each unit as the page draws it, into `out` (resized to h×n if needed, so
+    /// a view that keeps its buffer allocates once): h rows of n = p² pixels (row y·p + x).
     /// The sparse autoencoder's encoder rows, a dictionary's atoms, a TopK decoder's columns.
-    fn filters(&self) -> DMatrix<T>;
+    fn filters_into(&self, out: &mut DMatrix<T>);
+
+    /// [`Model::filters_into`] into a new matrix.
+    fn filters(&self) -> DMatrix<T> {
+        let mut f = DMatrix::zeros(0, 0);
+        self.filters_into(&mut f);
+        f
+    }
 
     /// Number of inputs n = p².
     fn inputs(&self) -> usize;

@@ -280,8 +280,10 @@ impl<T: Real + 'static> Model<T> for ReluL1<T> {
 
     /// The decoder's columns, transposed (h×n): the patch each unit adds to the
     /// reconstruction. The encoder's rows are [`ReluL1::encoder_rows`].
-    fn filters(&self) -> DMatrix<T> {
-        self.layout.view(&self.theta, W_DEC).transpose()
+    fn filters_into(&self, out: &mut DMatrix<T>) {
+        let w = self.layout.view(&self.theta, W_DEC);
+        fit(out, w.ncols(), w.nrows());
+        w.transpose_to(out);
     }
 
     fn inputs(&self) -> usize {

@@ -134,8 +134,10 @@ impl<T: Real + 'static> Model<T> for SparseAe<T> {
         CodeKind::Unit
     }
 
-    fn filters(&self) -> DMatrix<T> {
-        self.net.w1().into_owned()
+    fn filters_into(&self, out: &mut DMatrix<T>) {
+        let w = self.net.w1();
+        fit(out, w.nrows(), w.ncols());
+        out.copy_from(&w);
     }
 
     /// How much the code moves with the input, as for the contractive autoencoder (its

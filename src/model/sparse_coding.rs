@@ -292,8 +292,10 @@ impl<T: Real> Model<T> for SparseCoding<T> {
         CodeKind::Signed
     }
 
-    fn filters(&self) -> DMatrix<T> {
-        self.dict().transpose()
+    fn filters_into(&self, out: &mut DMatrix<T>) {
+        let d = self.dict();
+        fit(out, d.ncols(), d.nrows());
+        d.transpose_to(out);
     }
 
     fn inputs(&self) -> usize {

@@ -111,6 +111,8 @@ pub struct App {
     edges_at: Option<(u64, f64)>,
     pub(crate) ui: Ui,
     filters: FilterView,
+    /// The first lane's filters, reused every frame.
+    filter_rows: DMatrix<f32>,
     lanes: LanesView,
     diagram: DiagramView,
     loss: LossView,
@@ -183,6 +185,7 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         last_autosave: dom::now_ms(),
         panels: Panels::new(root, &trainer, &data.held_out)?,
         filters: FilterView::new(find::<HtmlCanvasElement>(root, "#filters")?)?,
+        filter_rows: DMatrix::zeros(0, 0),
         lanes: LanesView::new(root)?,
         diagram: DiagramView::new(find::<HtmlCanvasElement>(root, "#diagram")?)?,
         loss: LossView::new(find::<HtmlCanvasElement>(root, "#loss")?)?,
@@ -343,7 +346,8 @@ impl App {
 
     fn draw(&mut self, now: f64, readout_due: bool) -> Result<(), JsValue> {
         let p = self.params.patch;
-        self.filters.draw(&self.trainer.model().filters(), p)?;
+        self.trainer.model().filters_into(&mut self.filter_rows);
+        self.filters.draw(&self.filter_rows, p)?;
         self.lanes.draw(&mut self.trainer, self.shown.as_slice(), readout_due)?;
         let (model, ctx) = self.trainer.model_ctx_mut(self.panels.lane());
         model.encode(&self.shown, &ctx, &mut self.shown_code);

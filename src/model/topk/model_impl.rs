@@ -104,16 +104,16 @@ impl<T: Real + 'static> Model<T> for TopK<T> {
 
     /// The decoder's unit columns, transposed (h×n): the patch each unit adds. The
     /// encoder's rows are [`TopK::encoder_rows`].
-    fn filters(&self) -> DMatrix<T> {
+    fn filters_into(&self, out: &mut DMatrix<T>) {
         let w = self.layout.view(&self.theta, W_DEC);
-        let mut f = w.transpose();
-        for mut row in f.row_iter_mut() {
+        fit(out, w.ncols(), w.nrows());
+        w.transpose_to(out);
+        for mut row in out.row_iter_mut() {
             let len = row.norm();
             if len > T::zero() {
                 row /= len;
             }
         }
-        f
     }
 
     fn inputs(&self) -> usize {

@@ -73,7 +73,7 @@ impl LanesView {
     pub fn draw(&mut self, trainer: &mut Trainer, shown: &[f32], readout_due: bool) -> Result<(), JsValue> {
         let p = trainer.setup().patch;
         if trainer.lanes() > 1 {
-            self.rows = trainer.model_at(1).filters();
+            trainer.model_at(1).filters_into(&mut self.rows);
             self.filters.draw(&self.rows, p)?;
             if readout_due {
                 self.verdict.set_text_content(Some(&edge_verdict(&self.rows, p).text));
