@@ -10,7 +10,28 @@
 use super::code_stats::{CodeTracker, ACTIVE_THRESHOLD, DEFAULT_DECAY};
 use crate::model::CodeKind;
 
-/// A code tracker whose "active" and means fit `kind`.
+/// Whether a code value counts as active: above [`ACTIVE_THRESHOLD`] for sigmoid units
+/// (never exactly 0, and mostly small: see the threshold's docs), above 0 for ReLU codes,
+/// non-zero for signed codes (exact zeros of the soft threshold). The page's trackers
+/// ([`tracker_for`]) and the native trainer's `eval` both count by this rule.
+pub fn is_active(kind: CodeKind, a: f32) -> bool {
+    match kind {
+        CodeKind::Unit => a > ACTIVE_THRESHOLD,
+        CodeKind::NonNegative => a > 0.0,
+        CodeKind::Signed => a != 0.0,
+    }
+}
+
+/// The rule of [`is_active`] as a report writes it.
+pub fn active_rule(kind: CodeKind) -> String {
+    match kind {
+        CodeKind::Unit => format!("a > {ACTIVE_THRESHOLD}"),
+        CodeKind::NonNegative => "a > 0".into(),
+        CodeKind::Signed => "a ≠ 0".into(),
+    }
+}
+
+/// A code tracker whose "active" ([`is_active`]) and means fit `kind`.
 pub fn tracker_for(kind: CodeKind, hidden: usize) -> CodeTracker {
     match kind {
         CodeKind::Unit => CodeTracker::with_settings(hidden, DEFAULT_DECAY, ACTIVE_THRESHOLD),
@@ -57,6 +78,11 @@ mod tests {
             t.stats()
         };
         assert_eq!(stats(CodeKind::Unit).firing, vec![0.25], "only 2 is above 0.1");
+        // the trackers count exactly what is_active says, for every kind
+        for kind in [CodeKind::Unit, CodeKind::NonNegative, CodeKind::Signed] {
+            let by_rule = a.iter().filter(|&&v| is_active(kind, v)).count() as f32 / 4.0;
+            assert_eq!(stats(kind).firing, vec![by_rule], "{kind:?}");
+        }
         assert_eq!(stats(CodeKind::NonNegative).firing, vec![0.5], "0.05 and 2 are > 0");
         let signed = stats(CodeKind::Signed);
         assert_eq!(signed.firing, vec![0.75], "every nonzero code, negative ones too");

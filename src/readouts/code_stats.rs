@@ -26,8 +26,12 @@ pub struct CodeStats {
     /// Per unit: fraction of patches on which a > the tracker's threshold
     /// ([`ACTIVE_THRESHOLD`] by default).
     pub firing: Vec<f32>,
-    /// Units that fired on no patch of the last [`CodeTracker::dead_window`] batches.
+    /// Units that fired on no patch of the last [`CodeTracker::dead_window`] batches: the
+    /// one definition of "dead" every panel uses (the count, the bars' colour, the trainer's
+    /// `eval`).
     pub dead: usize,
+    /// Per unit: dead by that definition.
+    pub is_dead: Vec<bool>,
     /// Mean number of active units per patch (Σ_j firing_j).
     pub l0: f32,
     /// Fraction of variance explained, 1 − Σ‖x̂ − x‖² / Σ‖x − x̄‖², with x̄ each batch's mean
@@ -184,9 +188,11 @@ impl CodeTracker {
         let h = self.hidden();
         out.rho_hat.clear();
         out.firing.clear();
+        out.is_dead.clear();
         if self.batches == 0 || self.patches <= 0.0 {
             out.rho_hat.resize(h, 0.0);
             out.firing.resize(h, 0.0);
+            out.is_dead.resize(h, false);
             out.dead = 0;
             out.l0 = 0.0;
             out.fve = 0.0;
@@ -196,7 +202,8 @@ impl CodeTracker {
         out.rho_hat.extend(self.act.iter().map(|&s| (s * inv) as f32));
         out.firing.extend(self.fire.iter().map(|&s| (s * inv) as f32));
         let window = self.dead_window();
-        out.dead = self.last_fired.iter().filter(|l| l.is_none_or(|b| self.batches - b >= window)).count();
+        out.is_dead.extend(self.last_fired.iter().map(|l| l.is_none_or(|b| self.batches - b >= window)));
+        out.dead = out.is_dead.iter().filter(|&&d| d).count();
         // mean active units per patch = Σ_j P(a_j > threshold)
         out.l0 = (self.fire.iter().sum::<f64>() * inv) as f32;
         out.fve = if self.sst > 0.0 { (1.0 - self.sse / self.sst) as f32 } else { 0.0 };
@@ -214,29 +221,30 @@ impl CodeTracker {
     }
 }
 
-/// Where a unit's mean activation sits relative to the sparsity target, for colouring bars.
+/// What a unit's bar says, for colouring it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UnitStatus {
-    /// Within a factor of five of the target.
+    /// Alive and not far too active.
     Ok,
-    /// Rarely active: ρ̂ < ρ/5.
+    /// Not active on any recent patch ([`CodeStats::is_dead`], the same rule as the dead
+    /// count in "How sparse is the code?").
     Dead,
     /// Far more active than asked: see [`unit_status`].
     AlwaysOn,
 }
 
-/// Classifies a unit's ρ̂ against the target ρ. "Far from target" is a factor of five:
-/// - `Dead` when ρ̂ < ρ/5;
-/// - `AlwaysOn` when ρ̂ > min(5ρ, 1 − (1 − ρ)/5): five times too active, or, once ρ ≥ 1/6
-///   makes that unreachable, five times too rarely *off* (the mirror image of the dead rule).
+/// Classifies a unit with mean `rate` (ρ̂, or how often it is active) against `target`:
+/// - `Dead` when `dead` (never active lately: one definition for every panel);
+/// - `AlwaysOn` when the rate > min(5·target, 1 − (1 − target)/5): five times too active,
+///   or, once target ≥ 1/6 makes that unreachable, five times too rarely *off*.
 ///
 /// There is deliberately no 0.5 floor: without sparsity (β = 0) every unit settles at
 /// ρ̂ ≈ 0.49, which is exactly the state these colours should flag at ρ = 0.01.
-pub fn unit_status(rho_hat: f32, rho: f32) -> UnitStatus {
-    let on = (5.0 * rho).min(1.0 - (1.0 - rho) / 5.0);
-    if rho_hat < rho / 5.0 {
+pub fn unit_status(rate: f32, target: f32, dead: bool) -> UnitStatus {
+    let on = (5.0 * target).min(1.0 - (1.0 - target) / 5.0);
+    if dead {
         UnitStatus::Dead
-    } else if rho_hat > on {
+    } else if rate > on {
         UnitStatus::AlwaysOn
     } else {
         UnitStatus::Ok
@@ -340,10 +348,14 @@ mod tests {
         assert_eq!(t.dead_window(), 2);
         assert_eq!(s.dead, 1);
         t.observe(&x2, &silent, &x2);
-        assert_eq!(t.stats().dead, 3, "two silent batches: everyone is dead");
+        let all = t.stats();
+        assert_eq!((all.dead, all.is_dead), (3, vec![true; 3]), "two silent batches: everyone is dead");
         assert_eq!(t.batches(), 3);
         t.reset();
-        assert_eq!(t.stats(), CodeStats { rho_hat: vec![0.0; 3], firing: vec![0.0; 3], ..Default::default() });
+        assert_eq!(
+            t.stats(),
+            CodeStats { rho_hat: vec![0.0; 3], firing: vec![0.0; 3], is_dead: vec![false; 3], ..Default::default() }
+        );
     }
 
     #[test]
@@ -379,16 +391,15 @@ mod tests {
     fn unit_status_thresholds() {
         use UnitStatus::*;
         let rho = 0.01;
-        assert_eq!(unit_status(0.001, rho), Dead);
-        assert_eq!(unit_status(0.0021, rho), Ok);
-        assert_eq!(unit_status(0.01, rho), Ok);
-        assert_eq!(unit_status(0.049, rho), Ok);
-        assert_eq!(unit_status(0.051, rho), AlwaysOn);
-        assert_eq!(unit_status(0.49, rho), AlwaysOn, "the β = 0 state is flagged");
+        assert_eq!(unit_status(0.001, rho, true), Dead);
+        assert_eq!(unit_status(0.001, rho, false), Ok, "rare but alive is not dead");
+        assert_eq!(unit_status(0.01, rho, false), Ok);
+        assert_eq!(unit_status(0.049, rho, false), Ok);
+        assert_eq!(unit_status(0.051, rho, false), AlwaysOn);
+        assert_eq!(unit_status(0.49, rho, false), AlwaysOn, "the β = 0 state is flagged");
         // ρ = 0.3: 5ρ is unreachable, so the mirror rule 1 − 0.7/5 = 0.86 applies
-        assert_eq!(unit_status(0.8, 0.3), Ok);
-        assert_eq!(unit_status(0.9, 0.3), AlwaysOn);
-        assert_eq!(unit_status(0.05, 0.3), Dead);
+        assert_eq!(unit_status(0.8, 0.3, false), Ok);
+        assert_eq!(unit_status(0.9, 0.3, false), AlwaysOn);
     }
 
     #[test]

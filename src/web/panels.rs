@@ -76,14 +76,15 @@ fn rho_panel_text(kind: CodeKind) -> (&'static str, &'static str) {
     match kind {
         CodeKind::Unit => (
             "Mean activation per unit, ρ̂ⱼ",
-            "The KL penalty pulls every bar to the dashed line ρ. Grey-red bars are units that almost never fire \
-             (dead); amber bars fire far too often. Log scale.",
+            "The KL penalty pulls every bar to the dashed line ρ. Grey-red: dead, not active (a > 0.1) on any of \
+             the last few thousand patches, the same units the dead count beside counts; amber: far above ρ. Log \
+             scale.",
         ),
         _ => (
             "How often each unit is active",
             "The share of recent patches on which each unit's code is not zero. This model has no target rate: its \
-             penalty (or its k) sets how few units answer each patch. Grey-red: never active (dead); amber: active \
-             on more than half the patches. Log scale.",
+             penalty (or its k) sets how few units answer each patch. Grey-red: dead, not active on any of the last \
+             few thousand patches (the dead count beside); amber: active on more than half the patches. Log scale.",
         ),
     }
 }
@@ -206,7 +207,7 @@ impl Panels {
             _ => (&stats.firing, f32::NAN, 0.1),
         };
         self.status.clear();
-        self.status.extend(bars.iter().map(|&r| match unit_status(r, judge_at) {
+        self.status.extend(bars.iter().zip(&stats.is_dead).map(|(&r, &dead)| match unit_status(r, judge_at, dead) {
             UnitStatus::Ok => 0,
             UnitStatus::Dead => 1,
             UnitStatus::AlwaysOn => 2,

@@ -6,6 +6,7 @@
 use nalgebra::DMatrix;
 use sae_lab::model::registry::{self, ModelSpec};
 use sae_lab::model::{CodeKind, Cost};
+use sae_lab::readouts::code_kind::{active_rule, is_active};
 use sae_lab::readouts::{edge_verdict, HeldOut, ACTIVE_THRESHOLD};
 use sae_lab::state::saved::MAX_BYTES;
 use sae_lab::state::{load, LoadError, Params};
@@ -78,26 +79,6 @@ pub fn run(args: EvalArgs) -> Result<(), Failure> {
         print_text(&e, &params, steps, &name, args.patches, &source.describe);
     }
     Ok(())
-}
-
-/// Whether a code value counts as active: above [`ACTIVE_THRESHOLD`] for sigmoid units
-/// (never exactly 0, and mostly small: see the threshold's docs), above 0 for ReLU codes,
-/// non-zero for signed codes (exact zeros of the soft threshold).
-pub fn is_active(kind: CodeKind, a: f32) -> bool {
-    match kind {
-        CodeKind::Unit => a > ACTIVE_THRESHOLD,
-        CodeKind::NonNegative => a > 0.0,
-        CodeKind::Signed => a != 0.0,
-    }
-}
-
-/// The rule of [`is_active`] as the report writes it.
-fn active_rule(kind: CodeKind) -> String {
-    match kind {
-        CodeKind::Unit => format!("a > {ACTIVE_THRESHOLD}"),
-        CodeKind::NonNegative => "a > 0".into(),
-        CodeKind::Signed => "a ≠ 0".into(),
-    }
 }
 
 /// The word for a kind of code in the JSON report.
