@@ -5,7 +5,8 @@
 #   2. browser: the app mounted in headless Chromium (wasm-pack test --headless --chrome)
 #   3. the release page built by Trunk, driven in headless Chromium: training and readouts
 #      (tests/e2e/page.mjs), links, save/load and bad input (tests/e2e/links.mjs), own pictures,
-#      datasets, anomalies, denoising and the native trainer's models (tests/e2e/data.mjs)
+#      datasets, anomalies, denoising and the native trainer's models (tests/e2e/data.mjs), the
+#      cost chart's fitted and full views and its lanes (tests/e2e/chart.mjs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -26,3 +27,4 @@ trunk build --release
 node tests/e2e/page.mjs
 node tests/e2e/links.mjs
 node tests/e2e/data.mjs
+node tests/e2e/chart.mjs

@@ -194,3 +194,34 @@ fn a_shape_change_asks_first_and_keeps_later_live_changes() {
     assert!((a.params().rho - 0.05).abs() < 0.002, "ρ from after the question: {}", a.params().rho);
     assert_eq!(a.trainer().steps(), 0);
 }
+
+/// Pixels of `px` (RGBA) within a small distance of `colour`.
+fn near(px: &[u8], colour: [u8; 3]) -> usize {
+    px.chunks(4).filter(|p| (0..3).map(|i| (p[i] as i32 - colour[i] as i32).abs()).sum::<i32>() < 60).count()
+}
+
+#[wasm_bindgen_test]
+fn the_cost_chart_draws_every_lane_and_toggles_to_the_full_view() {
+    let root = fresh_root();
+    sae_lab::web::persist::write_hash("models=sae,sparse-coding");
+    let app = mount(&root).unwrap();
+    assert_eq!(app.borrow().trainer().lanes(), 2);
+    app.borrow_mut().set_running(true);
+    frames(&app, 6);
+    assert!(app.borrow().history_of(1).len() >= 2, "the second lane has its own history");
+    let fitted = pixels(&root, "#loss");
+    // each lane in its colour (src/web/view/loss_parts.rs: cyan, then pink)
+    let (cyan, pink) = (near(&fitted, [90, 200, 250]), near(&fitted, [255, 120, 170]));
+    assert!(cyan > 200 && pink > 200, "both lanes drawn: {cyan} cyan, {pink} pink pixels");
+
+    let full: HtmlInputElement = dom::find(&root, "#loss-full").unwrap();
+    full.set_checked(true);
+    full.dispatch_event(&Event::new("change").unwrap()).unwrap();
+    assert!(app.borrow().loss_full());
+    app.borrow_mut().set_running(false);
+    frames(&app, 1); // redrawn at once, even paused
+    let shown = pixels(&root, "#loss");
+    let changed = fitted.chunks(4).zip(shown.chunks(4)).filter(|(a, b)| a != b).count();
+    assert!(changed > 1000, "the full view is another chart ({changed} pixels changed)");
+    sae_lab::web::persist::write_hash("");
+}

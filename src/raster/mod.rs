@@ -4,7 +4,8 @@
 //! - [`draw_filter_grid`] and friends: the UFLDL-style grid of learned filters, and the
 //!   inverse layout ([`tile_at`]) for hovering.
 //! - [`DiagramLayout`]: where the network diagram's images and nodes go.
-//! - [`log_range`] and friends: guarded axis ranges and tick labels for the loss chart.
+//! - [`log_range`] and friends: guarded axis ranges and tick labels for the loss chart;
+//!   [`fitted_range`] and friends: its default view, fitted to the run.
 //! - [`PlotBox`], [`draw_bars`] and friends: bar charts as pixels (ρ̂ per unit, firing).
 //! - [`heat`], [`error_scale`]: the red error colour map and its robust scale.
 //! - [`Triptych`], [`UnitDetailLayout`]: where the image views' pictures go.
@@ -15,6 +16,7 @@ mod bars;
 mod chart;
 mod colormap;
 mod diagram;
+mod fit;
 mod inference;
 mod layout;
 mod rgba;
@@ -25,6 +27,7 @@ pub use bars::{bar_span, draw_bars, integer_ticks, legend_lefts, log_frac, PlotB
 pub use chart::{format_cost, log_range, step_range, MAX_DECADES};
 pub use colormap::{abs_quantile, error_scale, heat, heat_of, PATCH_ERROR_FULL};
 pub use diagram::{DiagramLayout, MARGIN as DIAGRAM_MARGIN};
+pub use fit::{fit_start, fitted_range, format_linear, format_step, log_ticks, WARMUP_STEPS};
 pub use inference::{code_colour, draw_trajectory, l0_per_iteration};
 pub use layout::{Triptych, UnitDetailLayout, MARGIN as LAYOUT_MARGIN, MAX_TOP};
 pub use rgba::{patch_to_grey, Rgba};

@@ -26,7 +26,7 @@ pub mod verdict;
 
 pub use bars::{bar_match, bar_verdict, BAR_MATCH_MIN};
 pub use code_stats::{firing_histogram, unit_status, CodeStats, CodeTracker, UnitStatus, ACTIVE_THRESHOLD};
-pub use csv::history_csv;
+pub use csv::{history_csv, CsvLane};
 pub use held_out::HeldOut;
 pub use image_recon::{noise_passed, reconstruct_image, reconstruct_noisy, ImageRecon};
 pub use pca::principal_components;

@@ -17,12 +17,13 @@ use super::dom::{self, find};
 use super::panels::Panels;
 use super::settings::{same_experiment, SettingsForm};
 use super::upload::Picture;
-use super::view::{diagram::DiagramView, download, filters::FilterView, lanes::LanesView, loss, loss::LossView};
+use super::view::loss::{self, ChartData, LaneCurves, LossView};
+use super::view::{diagram::DiagramView, download, filters::FilterView, lanes::LanesView};
 use super::{events, markup, persist};
 use crate::data::{prepare, Dataset, Image, PatchSampler};
 use crate::history::{LossHistory, LossPoint};
 use crate::readouts::code_kind::display_levels;
-use crate::readouts::{history_csv, VerdictLevel};
+use crate::readouts::{history_csv, CsvLane, VerdictLevel};
 use crate::state::{from_hash, saved, to_hash, Change, Layout, Params};
 use crate::train::{Trainer, MAX_LANES};
 
@@ -89,8 +90,11 @@ pub struct App {
     pub(crate) form: SettingsForm,
     last_step_at: f64,
     last_autosave: f64,
-    /// One cost history per lane (the chart shows the lane the readouts follow).
+    /// One cost history per lane (the chart shows every lane, and the penalty terms of the
+    /// lane the readouts follow).
     histories: Vec<LossHistory>,
+    /// The cost chart shows every step and term on one log axis instead of the fitted view.
+    loss_full: bool,
     running: bool,
     display: PatchSampler,
     shown: DMatrix<f32>,
@@ -196,6 +200,7 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         staged: None,
         params,
         histories: (0..MAX_LANES).map(|_| LossHistory::new(HISTORY_POINTS)).collect(),
+        loss_full: false,
         running: false,
         display,
         shown: DMatrix::zeros(n, 1),
@@ -239,6 +244,17 @@ fn js(msg: String) -> JsValue {
 fn new_trainer(params: &Params, images: &[Image]) -> Result<Trainer, JsValue> {
     let valid = params.hyper().validate().map_err(|e| js(e.to_string()))?;
     Trainer::with_lanes(params.setup(), valid, &params.lanes(), images.to_vec()).map_err(js)
+}
+
+/// Every lane's curves for the cost chart: its model's name, penalty names and history.
+fn chart_lanes<'a>(trainer: &'a Trainer, histories: &'a [LossHistory]) -> Vec<LaneCurves<'a>> {
+    (0..trainer.lanes())
+        .map(|i| LaneCurves {
+            name: trainer.lane_config(i).spec.name,
+            penalty_names: trainer.model_at(i).penalty_names(),
+            points: histories[i].points(),
+        })
+        .collect()
 }
 
 fn display_sampler(images: &[Image], params: &Params) -> Result<PatchSampler, JsValue> {
@@ -305,7 +321,7 @@ impl App {
                 history.push(LossPoint {
                     step: self.trainer.steps(),
                     recon: m.recon as f32,
-                    sparsity: m.penalty_sum() as f32,
+                    penalties: m.penalties.map(|v| v as f32),
                     decay: m.decay as f32,
                     total: m.total() as f32,
                     span: slice.steps,
@@ -356,9 +372,8 @@ impl App {
         let (hidden, recon) = (self.shown_levels.as_slice(), self.shown_recon.as_slice());
         self.diagram.draw(self.shown.as_slice(), hidden, recon, p)?;
         if readout_due {
-            let lane = self.panels.lane();
-            let penalty = self.trainer.model_at(lane).penalty_names().join(" + ");
-            self.loss.draw(self.histories[lane].points(), &penalty)?;
+            let lanes = chart_lanes(&self.trainer, &self.histories);
+            self.loss.draw(&ChartData { lanes: &lanes, followed: self.panels.lane(), full: self.loss_full })?;
             let verdict = self.panels.draw(
                 &self.trainer,
                 self.params.data,
@@ -755,15 +770,25 @@ impl App {
     pub(crate) fn export(&self, what: &str) {
         let result = match what {
             "png" => download::download_canvas_png(self.filters.canvas(), "sae-lab-filters.png"),
-            "svg" => loss::loss_svg(
-                self.history().points(),
-                &self.trainer.model_at(self.panels.lane()).penalty_names().join(" + "),
-                1000,
-                400,
-            )
-            .map_err(js)
-            .and_then(|svg| download::download_text("sae-lab-cost.svg", "image/svg+xml", &svg)),
-            _ => download::download_text("sae-lab-history.csv", "text/csv", &history_csv(self.history().points())),
+            "svg" => {
+                // the chart as on screen: same data, view and size
+                let lanes = chart_lanes(&self.trainer, &self.histories);
+                let data = ChartData { lanes: &lanes, followed: self.panels.lane(), full: self.loss_full };
+                let canvas = self.loss.canvas();
+                loss::loss_svg(&data, canvas.width(), canvas.height())
+                    .map_err(js)
+                    .and_then(|svg| download::download_text("sae-lab-cost.svg", "image/svg+xml", &svg))
+            }
+            _ => {
+                let lanes: Vec<CsvLane> = (0..self.trainer.lanes())
+                    .map(|i| CsvLane {
+                        key: self.trainer.lane_config(i).spec.key,
+                        penalty_names: self.trainer.model_at(i).penalty_names(),
+                        points: self.histories[i].points(),
+                    })
+                    .collect();
+                download::download_text("sae-lab-history.csv", "text/csv", &history_csv(&lanes))
+            }
         };
         if let Err(e) = result {
             self.say("error", &format!("The export failed: {}. Nothing was changed.", dom::describe(&e)));
@@ -773,6 +798,22 @@ impl App {
     /// The trainer (read-only), for readouts and tests.
     pub fn trainer(&self) -> &Trainer {
         &self.trainer
+    }
+
+    /// Switches the cost chart between the fitted view and the full log view (redrawn now).
+    pub fn set_loss_full(&mut self, full: bool) {
+        self.loss_full = full;
+        self.last_readout = f64::NEG_INFINITY;
+    }
+
+    /// Whether the cost chart shows the full log view.
+    pub fn loss_full(&self) -> bool {
+        self.loss_full
+    }
+
+    /// The cost history of lane `lane` (empty beyond the lanes in use).
+    pub fn history_of(&self, lane: usize) -> &LossHistory {
+        &self.histories[lane.min(self.histories.len() - 1)]
     }
 
     /// The cost history of the lane the readouts follow.

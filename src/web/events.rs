@@ -191,6 +191,19 @@ pub fn wire(app: &Rc<RefCell<App>>, root: &Element) -> Result<(), JsValue> {
     on("#image", "pointerdown", paint)?;
     on("#image", "pointermove", paint)?;
 
+    // the cost chart's view: fitted (default) or every step on one log axis
+    let a = app.clone();
+    let full: HtmlInputElement = find(root, "#loss-full")?;
+    let (check, scale): (HtmlInputElement, HtmlElement) = (full.clone(), find(root, "#loss-scale")?);
+    listen(&full, "change", move |_| {
+        let on = check.checked();
+        scale.set_text_content(Some(if on {
+            "every step, log scale"
+        } else {
+            "fitted to the run, step axis in log scale"
+        }));
+        a.borrow_mut().set_loss_full(on);
+    })?;
     on("#export-png", "click", |app, _| app.export("png"))?;
     on("#export-svg", "click", |app, _| app.export("svg"))?;
     on("#export-csv", "click", |app, _| app.export("csv"))?;

@@ -138,12 +138,20 @@ pub fn html() -> String {
       sparse-autoencoder work watches.</p>
   </section>
   <section data-hide="loss" class="panel wide">
-    <h2>Cost <span class="sub">log scale</span></h2>
-    <canvas id="loss" width="1000" height="260" aria-label="Reconstruction, sparsity, weight decay, total and held-out cost over training steps"></canvas>
+    <h2>Cost <span class="sub" id="loss-scale">fitted to the run, step axis in log scale</span></h2>
+    <div class="chart-controls">
+      <label class="check" for="loss-full"><input type="checkbox" id="loss-full"> full range, log scale</label>
+      <span class="hint">every step and every term on one log axis, from the first step</span>
+    </div>
+    <canvas id="loss" width="1000" height="340" aria-label="Total and reconstruction cost of each model over training steps, the held-out cost, and the penalty terms and weight decay of the model the readouts follow"></canvas>
     <p class="explain">J = (1/2m)Σ‖x̂−x‖² + (λ/2)(‖W1‖²+‖W2‖²) + β Σ<sub>j</sub> KL(ρ‖ρ̂<sub>j</sub>).
+      The first steps cost far more (every unit starts half on, far from ρ), so by default the cost axis fits the run after
+      its first 200 steps and the step axis is logarithmic: the plateau, while the net outputs the mean patch, and the drop
+      as edges form fill the chart. The penalty terms and weight decay, much smaller, have the log panel under it.
       Reconstruction falls as the filters learn; the sparsity term stays small while every ρ̂<sub>j</sub> sits near ρ.
-      The held-out curve is the cost on patches never trained on (from a second picture of the same kind; for your own
-      pictures, from those pictures): if it tracks the training cost, the code generalises.</p>
+      With two models each has its colour and its own cost axis (left, right): each measures cost in its own scale.
+      The held-out dots are the cost on patches never trained on (from a second picture of the same kind; for your own
+      pictures, from those pictures): if they track the training cost, the code generalises.</p>
   </section>
   <section data-hide="image" class="panel wide">
     <h2>The whole image, rebuilt patch by patch</h2>

@@ -1,14 +1,17 @@
-//! The cost curves: total, reconstruction, sparsity and weight decay against step, on a log
-//! axis, drawn with plotters on one canvas.
+//! The cost curves, drawn with plotters on one canvas: every lane's total and reconstruction
+//! in the lane's colour, the held-out cost and the followed lane's own penalty terms.
+//!
+//! Two views (see [`crate::raster::fitted_range`] for why): by default the cost axis is fitted
+//! to the run after its first steps and the step axis is logarithmic, so the plateau and the
+//! drop fill the chart; the penalty and decay terms, a hundred times smaller, get a small log
+//! panel of their own under it; with two models each lane's cost has its own axis (left and
+//! right, in its colour), as each model measures its cost in its own scale. The full view puts
+//! every term of every step on one log axis, over a linear step axis.
 //!
 //! Plotters keeps no series, so every call redraws the whole chart (axes and labels are the
-//! costly part): the caller throttles it to a few times per second. Odd data (empty, one
-//! point, flat, zeros, NaN) draws empty axes or clamped curves, never a panic.
-//!
-//! The drawing is one generic [`draw_chart`] over any plotters backend: [`LossView`] runs it
-//! on the canvas and [`loss_svg`] on plotters' SVG backend, so the exported chart is the
-//! one on screen. Text needs no font feature: on wasm32 plotters measures text through the
-//! DOM for both backends, and the SVG backend writes `<text>` elements.
+//! costly part): the caller throttles it. Odd data (empty, one point, flat, NaN) draws empty
+//! axes or clipped curves, never a panic. One generic drawing serves [`LossView`] (canvas) and
+//! [`loss_svg`] (plotters' SVG backend), so the exported chart is the one on screen.
 
 use plotters::backend::SVGBackend;
 use plotters::coord::Shift;
@@ -19,38 +22,44 @@ use wasm_bindgen::JsValue;
 use web_sys::HtmlCanvasElement;
 
 use super::context_2d;
+use super::loss_fitted::draw_fitted;
+use super::loss_parts::{draw_line, legend_row, Curve, Stroke, Term, AXIS, BG, FONT, LANE_COLOURS, TEXT};
 use crate::history::LossPoint;
-use crate::raster::{format_cost, log_range, step_range};
+use crate::raster::{format_cost, format_step, log_range, step_range};
 
-/// The page background (#111318).
-const BG: RGBColor = RGBColor(17, 19, 24);
-const TEXT: RGBColor = RGBColor(201, 206, 216);
-const AXIS: RGBColor = RGBColor(120, 126, 138);
-const FONT: &str = "sans-serif";
 /// Smallest canvas the chart is drawn on, in pixels.
 const MIN_W: u32 = 200;
 /// See [`MIN_W`].
 const MIN_H: u32 = 120;
 /// Height of the legend row above the plot area.
-const LEGEND_H: u32 = 28;
+pub(super) const LEGEND_H: u32 = 28;
+/// Width of a y axis' label area.
+pub(super) const Y_LABELS: u32 = 64;
 /// plotters' SVG backend writes `font-size` as the style's size / 1.24 (the canvas backend
 /// uses the size as is); SVG text is drawn this much larger so the export matches the screen.
 const SVG_TEXT_SCALE: f64 = 1.24;
 
-/// The penalty series' placeholder name, replaced by the model's own term names.
-const PENALTY: &str = "sparsity";
+/// One lane's curves.
+#[derive(Clone, Copy, Debug)]
+pub struct LaneCurves<'a> {
+    /// The model's name, for the legend and the lane's axis.
+    pub name: &'a str,
+    /// The model's penalty terms' names, in the order of [`LossPoint::penalties`].
+    pub penalty_names: &'a [&'a str],
+    /// The lane's history, oldest first.
+    pub points: &'a [LossPoint],
+}
 
-/// One plotted series: legend name, colour, line width, and which cost it reads.
-type Series = (&'static str, RGBColor, u32, fn(&LossPoint) -> f32);
-
-/// Drawn back to front, so the total ends on top.
-const SERIES: [Series; 5] = [
-    ("weight decay", RGBColor(150, 155, 165), 1, |p| p.decay),
-    (PENALTY, RGBColor(255, 170, 70), 2, |p| p.sparsity),
-    ("reconstruction", RGBColor(90, 200, 250), 2, |p| p.recon),
-    ("total", RGBColor(240, 242, 247), 2, |p| p.total),
-    ("held-out total", RGBColor(160, 120, 255), 2, |p| p.held_out),
-];
+/// Everything the chart shows.
+#[derive(Clone, Copy, Debug)]
+pub struct ChartData<'a> {
+    /// Each lane's curves, in lane order (lane `i` gets colour `i`).
+    pub lanes: &'a [LaneCurves<'a>],
+    /// The lane the readouts follow: its penalty terms and held-out cost are shown.
+    pub followed: usize,
+    /// The full view: every step and term on one log axis.
+    pub full: bool,
+}
 
 /// Draws the loss history on one canvas.
 pub struct LossView {
@@ -58,7 +67,7 @@ pub struct LossView {
 }
 
 impl LossView {
-    /// Takes the canvas; its `width`/`height` attributes (e.g. 1000 × 260) are the chart size.
+    /// Takes the canvas; its `width`/`height` attributes (e.g. 1000 × 340) are the chart size.
     pub fn new(canvas: HtmlCanvasElement) -> Result<Self, JsValue> {
         context_2d(&canvas)?; // fail now, with a clear message, rather than on the first draw
         Ok(LossView { canvas })
@@ -69,72 +78,156 @@ impl LossView {
         &self.canvas
     }
 
-    /// Redraws the chart from `points` (oldest first), naming the penalty curve `penalty`
-    /// (the model's own term: "sparsity", "l1", "contraction"…); see [`draw_chart`].
-    pub fn draw(&mut self, points: &[LossPoint], penalty: &str) -> Result<(), JsValue> {
+    /// Redraws the chart from `data`; see [`draw_chart`].
+    pub fn draw(&mut self, data: &ChartData) -> Result<(), JsValue> {
         let backend = CanvasBackend::with_canvas_object(self.canvas.clone())
             .ok_or_else(|| JsValue::from_str("loss chart: the canvas has no 2D drawing context"))?;
-        draw_scaled(backend.into_drawing_area(), points, penalty, 1.0).map_err(|e| JsValue::from_str(&e))
+        draw_scaled(backend.into_drawing_area(), data, 1.0).map_err(|e| JsValue::from_str(&e))
     }
 }
 
 /// The loss chart as a standalone SVG document of `width × height` pixels, drawn by the same
 /// code as the canvas (for a "download SVG" button).
-pub fn loss_svg(points: &[LossPoint], penalty: &str, width: u32, height: u32) -> Result<String, String> {
+pub fn loss_svg(data: &ChartData, width: u32, height: u32) -> Result<String, String> {
     let mut svg = String::new();
     {
         // The backend writes into `svg` when the drawing area is presented and dropped.
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        draw_scaled(root, points, penalty, SVG_TEXT_SCALE)?;
+        draw_scaled(root, data, SVG_TEXT_SCALE)?;
     }
     Ok(svg)
 }
 
-/// Draws the whole chart from `points` (oldest first) on any plotters backend and presents
-/// it. Fewer than two points, or no positive cost, give empty axes with a "waiting for
-/// steps…" note. Non-positive and non-finite values are left out of their curve (a log axis
-/// cannot show them). An area smaller than 200 × 120 is only filled with the background.
-pub fn draw_chart<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, points: &[LossPoint]) -> Result<(), String> {
-    draw_scaled(root, points, "sparsity", 1.0)
+/// Draws the whole chart from `data` on any plotters backend and presents it. Until a lane
+/// has two points: empty axes with a "waiting for steps…" note. Values outside the fitted
+/// range are drawn clipped at its edge; non-positive ones are left out of a log axis. An area
+/// smaller than 200 × 120 is only filled with the background.
+pub fn draw_chart<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, data: &ChartData) -> Result<(), String> {
+    draw_scaled(root, data, 1.0)
 }
 
 /// [`draw_chart`] with every font size multiplied by `text_scale` (see [`SVG_TEXT_SCALE`]).
 fn draw_scaled<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
-    points: &[LossPoint],
-    penalty: &str,
+    data: &ChartData,
     text_scale: f64,
 ) -> Result<(), String> {
-    let font = |px: f64| (FONT, px * text_scale).into_font().color(&TEXT);
     root.fill(&BG).map_err(err)?;
     let (w, h) = root.dim_in_pixel();
     if w < MIN_W || h < MIN_H {
         return root.present().map_err(err); // no room for axes; plotters' margin arithmetic would underflow
     }
+    let followed = data.followed.min(data.lanes.len().saturating_sub(1));
+    let data = ChartData { followed, ..*data };
+    let drawn = if data.full || data.lanes.first().is_none_or(|l| l.points.len() < 2) {
+        draw_full(&root, &data, text_scale)?
+    } else {
+        draw_fitted(&root, &data, text_scale)?
+    };
+    if !drawn {
+        let style = (FONT, 14.0 * text_scale).into_font().color(&TEXT).pos(Pos::new(HPos::Center, VPos::Center));
+        root.draw_text("waiting for steps…", &style, (w as i32 / 2, h as i32 / 2)).map_err(err)?;
+    }
+    root.present().map_err(err)
+}
 
-    let y_range = log_range(points.iter().flat_map(|p| SERIES.map(|s| (s.3)(p))));
-    let (x0, x1) = match (points.first(), points.last()) {
-        (Some(a), Some(b)) => step_range(a.step, b.step),
+/// The total and reconstruction of every lane, and the followed lane's held-out cost.
+pub(super) fn cost_curves(data: &ChartData) -> Vec<Curve> {
+    let mut out = Vec::new();
+    for lane in 0..data.lanes.len() {
+        let colour = LANE_COLOURS[lane % LANE_COLOURS.len()];
+        out.push(Curve { lane, term: Term::Recon, colour, stroke: Stroke::Dashed });
+        out.push(Curve { lane, term: Term::Total, colour, stroke: Stroke::Solid(2) });
+    }
+    let colour = LANE_COLOURS[data.followed % LANE_COLOURS.len()];
+    out.push(Curve { lane: data.followed, term: Term::HeldOut, colour, stroke: Stroke::Dots });
+    out
+}
+
+/// The followed lane's penalty terms, by name, and its weight decay.
+pub(super) fn penalty_curves(data: &ChartData) -> Vec<Curve> {
+    let lane = data.followed;
+    let names = data.lanes.get(lane).map_or(0, |l| l.penalty_names.len());
+    let mut out: Vec<Curve> = (0..names.min(Term::PENALTY_COLOURS.len()))
+        .map(|k| Curve { lane, term: Term::Penalty(k), colour: Term::PENALTY_COLOURS[k], stroke: Stroke::Solid(2) })
+        .collect();
+    out.push(Curve { lane, term: Term::Decay, colour: Term::DECAY_COLOUR, stroke: Stroke::Solid(1) });
+    out
+}
+
+/// The legend: the lanes' names in their colours on the left, what each line style means on
+/// the right (with `extra` entries, e.g. the penalty terms, after it).
+pub(super) fn legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+    curves: &[Curve],
+    y: i32,
+    text_scale: f64,
+) -> Result<(), String> {
+    let (w, _) = root.dim_in_pixel();
+    let names: Vec<(String, RGBColor)> = data
+        .lanes
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.name.to_string(), LANE_COLOURS[i % LANE_COLOURS.len()]))
+        .collect();
+    let mut x = 12 + Y_LABELS as i32 / 2;
+    for (name, colour) in &names {
+        let style = (FONT, 13.0 * text_scale).into_font().style(FontStyle::Bold).color(colour);
+        let style = style.pos(Pos::new(HPos::Left, VPos::Center));
+        root.draw_text(name, &style, (x, y)).map_err(err)?;
+        let measure = (FONT, 13.0).into_font().style(FontStyle::Bold).color(colour);
+        x += root.estimate_text_size(name, &measure).map_err(err)?.0 as i32 + 18;
+    }
+    let key: Vec<(String, RGBColor, Stroke)> = curves
+        .iter()
+        .filter(|c| c.lane == data.followed || matches!(c.term, Term::Total | Term::Recon))
+        .filter(|c| c.lane == data.followed || data.lanes.len() == 1)
+        .map(|c| {
+            // one lane: the key is in its colour; more: the line styles in neutral grey
+            let colour =
+                if data.lanes.len() > 1 && matches!(c.term, Term::Total | Term::Recon) { AXIS } else { c.colour };
+            (c.term.label(data.lanes[c.lane].penalty_names), colour, c.stroke)
+        })
+        .collect();
+    legend_row(root, &key, w as i32 - 12, y, text_scale)
+}
+
+/// The full view: every curve of `data` on one log cost axis over a linear step axis (the
+/// whole run). False when there is nothing to draw yet (the axes are drawn anyway).
+fn draw_full<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+    text_scale: f64,
+) -> Result<bool, String> {
+    let font = |px: f64| (FONT, px * text_scale).into_font().color(&TEXT);
+    let mut curves = cost_curves(data);
+    curves.extend(penalty_curves(data));
+    let values = curves.iter().flat_map(|c| data.lanes[c.lane].points.iter().map(|p| c.term.value(p)));
+    let y_range = log_range(values);
+    let all = data.lanes.iter().flat_map(|l| l.points.iter().map(|p| p.step));
+    let (x0, x1) = match (all.clone().min(), all.max()) {
+        (Some(a), Some(b)) => step_range(a, b),
         _ => (0, 1),
     };
     let (lo, hi) = y_range.unwrap_or((0.1, 10.0));
     // A hair wider than the decades, so rounding in plotters' tick maths keeps both ends.
     let (lo, hi) = (lo * (1.0 - 1e-9), hi * (1.0 + 1e-9));
-
-    let mut chart = ChartBuilder::on(&root)
+    let mut chart = ChartBuilder::on(root)
         .margin(12)
         .margin_top(LEGEND_H)
         .margin_right(28) // room for the last step label, centred on the right edge
         .x_label_area_size(40)
-        .y_label_area_size(60)
-        .build_cartesian_2d(x0..x1, (lo..hi).log_scale())
+        .y_label_area_size(Y_LABELS)
+        .build_cartesian_2d(x0 as f64..x1 as f64, (lo..hi).log_scale())
         .map_err(err)?;
     chart
         .configure_mesh()
         .x_desc("step")
-        .y_desc("cost (log)")
+        .y_desc("cost (log scale)")
         .x_labels(8)
         .y_labels(6)
+        .x_label_formatter(&|v| format_step(*v))
         .y_label_formatter(&|v| format_cost(*v))
         .label_style(font(12.0))
         .axis_desc_style(font(13.0))
@@ -144,58 +237,31 @@ fn draw_scaled<DB: DrawingBackend>(
         .max_light_lines(3)
         .draw()
         .map_err(err)?;
-
-    if points.len() < 2 || y_range.is_none() {
-        let style = font(14.0).pos(Pos::new(HPos::Center, VPos::Center));
-        root.draw_text("waiting for steps…", &style, (w as i32 / 2, h as i32 / 2)).map_err(err)?;
-        return root.present().map_err(err);
+    if y_range.is_none() || data.lanes.iter().all(|l| l.points.len() < 2) {
+        return Ok(false);
     }
-
-    let positive = |v: f32| v > 0.0 && v.is_finite();
-    let mut shown = [false; SERIES.len()];
-    for (i, &(_, color, width, cost)) in SERIES.iter().enumerate() {
-        shown[i] = points.iter().any(|p| positive(cost(p)));
-        if !shown[i] {
+    let mut shown = Vec::new();
+    // penalties first, so the costs end on top
+    for c in curves.iter().rev() {
+        let line: Vec<(f64, f64)> = data.lanes[c.lane]
+            .points
+            .iter()
+            .map(|p| (p.step as f64, c.term.value(p) as f64))
+            .filter(|&(_, v)| v > 0.0 && v.is_finite())
+            .map(|(s, v)| (s, v.clamp(lo, hi))) // below MAX_DECADES would leave the plot
+            .collect();
+        if line.is_empty() {
             continue; // e.g. weight decay with λ = 0: no curve, no legend entry
         }
-        // Clamp to the bottom of the axis: values below MAX_DECADES would leave the plot.
-        let line = points.iter().filter(|p| positive(cost(p))).map(|p| (p.step, (cost(p) as f64).clamp(lo, hi)));
-        chart.draw_series(LineSeries::new(line, color.stroke_width(width))).map_err(err)?;
+        draw_line(&mut chart, c.stroke, line, c.colour)?;
+        shown.push(*c);
     }
-    legend(&root, &shown, penalty, text_scale)?;
-    root.present().map_err(err)
-}
-
-/// The legend as one right-aligned row above the plot, so it never hides a curve (plotters'
-/// own legend box sits inside the plot area). Listed in reading order: total first. Widths
-/// are measured at the unscaled size, the size the text is finally shown at on either
-/// backend (see [`SVG_TEXT_SCALE`]), so the spacing is the same on screen and in the SVG.
-fn legend<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    shown: &[bool],
-    penalty: &str,
-    text_scale: f64,
-) -> Result<(), String> {
-    let (w, _) = root.dim_in_pixel();
-    let anchor = Pos::new(HPos::Left, VPos::Center);
-    let measure = (FONT, 12.0).into_font().color(&TEXT).pos(anchor);
-    let style = (FONT, 12.0 * text_scale).into_font().color(&TEXT).pos(anchor);
-    let y = LEGEND_H as i32 / 2;
-    let mut right = w as i32 - 12;
-    // Walk from the right edge leftwards, i.e. over SERIES in drawing order.
-    for (&(name, color, _, _), _) in SERIES.iter().zip(shown).filter(|(_, &s)| s) {
-        // the penalty curve is the sum of the followed model's own terms, named by them
-        let name = if name == PENALTY { penalty } else { name };
-        let (text_w, _) = root.estimate_text_size(name, &measure).map_err(err)?;
-        let text_x = right - text_w as i32;
-        root.draw_text(name, &style, (text_x, y)).map_err(err)?;
-        root.draw(&PathElement::new([(text_x - 24, y), (text_x - 6, y)], color.stroke_width(2))).map_err(err)?;
-        right = text_x - 24 - 18;
-    }
-    Ok(())
+    shown.reverse();
+    legend(root, data, &shown, LEGEND_H as i32 / 2, text_scale)?;
+    Ok(true)
 }
 
 /// A plotters error as the message the chart returns.
-fn err(e: impl std::fmt::Display) -> String {
+pub(super) fn err(e: impl std::fmt::Display) -> String {
     format!("loss chart: {e}")
 }

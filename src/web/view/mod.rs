@@ -21,6 +21,8 @@ pub mod image_view;
 pub mod inference;
 pub mod lanes;
 pub mod loss;
+mod loss_fitted;
+mod loss_parts;
 pub mod paint;
 pub mod pca_tiles;
 pub mod recon_patch;
