@@ -9,10 +9,15 @@ const { server, browser, close } = await launch();
 const STOP = 300;
 const filters = (page) => page.evaluate(() => document.querySelector("#filters").toDataURL());
 const stoppedAt = async (page, steps) => {
-  await page.waitForFunction((n) => {
-    const s = document.querySelector("#status")?.textContent ?? "";
-    return s.includes("paused") && s.startsWith(`step ${n} `);
-  }, steps, { timeout: 60000 }); // generous: a loaded CI machine trains slowly
+  try {
+    await page.waitForFunction((n) => {
+      const s = document.querySelector("#status")?.textContent ?? "";
+      return s.includes("paused") && s.startsWith(`step ${n} `);
+    }, steps, { timeout: 60000 }); // generous: a loaded CI machine trains slowly
+  } catch (e) {
+    const [status, msg] = await page.evaluate(() => [document.querySelector("#status")?.textContent, document.querySelector("#message")?.textContent]);
+    throw new Error(`not stopped at step ${steps}: status "${status}", message "${msg}"`);
+  }
 };
 const message = (page) => page.textContent("#message");
 const commit = async (page, label, value) => {
@@ -90,12 +95,14 @@ try {
     console.log(`     sparse coding after ${STOP} steps: ${verdict}`);
     assert(/Edges (formed|emerging)/.test(verdict), `sparse coding forms edges fast: ${verdict}`);
     const pixels = await both(c);
-    await c.waitForFunction(() => /Atoms in use after each of 10 iterations/.test(document.querySelector("#inference-l0")?.textContent ?? ""));
+    await c.waitForFunction(() => /Atoms in use after each of 10 iterations/.test(document.querySelector("#inference-l0")?.textContent ?? ""))
+      .catch(async () => { throw new Error(`no inference line: "${await c.textContent("#inference-l0")}"`); });
     console.log(`     ${await c.textContent("#inference-l0")}`);
     assert(await c.isVisible("#inference"), "sparse coding's inference strip is shown");
     assert(/Mean activation/.test(await c.textContent("#rho-bars-title")), "readouts start on the autoencoder");
     await c.selectOption("#readout-lane", "1");
-    await c.waitForFunction(() => /How often each unit is active/.test(document.querySelector("#rho-bars-title")?.textContent ?? ""));
+    await c.waitForFunction(() => /How often each unit is active/.test(document.querySelector("#rho-bars-title")?.textContent ?? ""))
+      .catch(async () => { throw new Error(`readouts did not follow: "${await c.textContent("#rho-bars-title")}"`); });
     const d = await freshPage(browser, server);
     await d.goto(pairLink);
     await stoppedAt(d, STOP);
