@@ -4,6 +4,7 @@
 //! - [`model`]: the autoencoder, its cost terms, analytic gradients, optimisers, edge metrics.
 //! - [`data`]: built-in images, whitening, patch sampling and normalisation.
 //! - [`train`]: the training step and the time-budgeted slice the page runs per frame.
+//! - [`session`]: a training session: pacing, histories, divergence, the shown patch.
 //! - [`history`]: bounded loss history for the curves.
 //! - [`readouts`]: code statistics, PCA, whole-image reconstruction, top patches, edge verdict, CSV.
 //! - [`raster`]: RGBA pixel buffers for the filter grid and patches.
@@ -18,6 +19,7 @@ pub mod history;
 pub mod model;
 pub mod raster;
 pub mod readouts;
+pub mod session;
 pub mod sliders;
 pub mod state;
 pub mod train;

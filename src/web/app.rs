@@ -1,9 +1,9 @@
-//! The app: owns the trainer, the settings, the views and the controls. Event handlers (see
-//! [`super::events`]) call the app's commands ([`App::apply`], [`App::step_once`], loads and
-//! uploads); most only record settings, which act on the next step, but Step trains one step
-//! and a rebuild makes new pictures inside the handler (moving that work behind a Session is
-//! the worker issue's first step). Steady training and all drawing happen in [`App::frame`],
-//! once per animation frame.
+//! The app: owns the session (training), the settings, the views and the controls. Event
+//! handlers (see [`super::events`]) call the app's commands ([`App::apply`],
+//! [`App::step_once`], loads and uploads). Training itself runs only in [`App::frame`], once
+//! per animation frame, through [`Session::tick`]: a Step asks the session for a step and the
+//! next frame takes it. A rebuild still makes new pictures inside the handler (the worker
+//! issue moves that behind the session too).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -21,27 +21,20 @@ use super::view::loss::{self, ChartData, LaneCurves, LossView};
 use super::view::{diagram::DiagramView, download, filters::FilterView, lanes::LanesView};
 use super::{events, markup, persist};
 use crate::data::{prepare, Dataset, Image, PatchSampler};
-use crate::history::{LossHistory, LossPoint};
+use crate::history::LossHistory;
 use crate::readouts::code_kind::display_levels;
 use crate::readouts::{history_csv, CsvLane, VerdictLevel};
+use crate::session::{Event, Session};
 use crate::state::{from_hash, saved, to_hash, Change, Layout, Params};
-use crate::train::{Trainer, MAX_LANES};
+use crate::train::Trainer;
 
 /// Milliseconds of training per animation frame: with drawing (~2 ms) a frame stays well
 /// under 20 ms, so the page keeps animating smoothly.
 pub const TRAIN_BUDGET_MS: f64 = 10.0;
-/// Upper bound on steps per frame, whatever the clock says.
-const MAX_STEPS_PER_FRAME: u32 = 2000;
-/// How long each patch stays in the network diagram.
-const PATCH_SHOWN_MS: f64 = 1200.0;
-/// Fresh patches considered for each shown patch.
-const DISPLAY_CANDIDATES: usize = 8;
 /// Redraw interval of the loss chart and readouts (plotters redraws axes and labels each time).
 const READOUT_MS: f64 = 250.0;
 /// Redraw interval of the whole-image reconstruction.
 const SLOW_READOUT_MS: f64 = 1000.0;
-/// Points kept by the loss history.
-const HISTORY_POINTS: usize = 1500;
 /// Seed of the built-in image (fixed: the training seed varies weights and patch order).
 const IMAGE_SEED: u64 = 1;
 /// Seed of the built-in held-out image: same dataset, never trained on.
@@ -58,17 +51,10 @@ pub(crate) struct Ui {
     pub root: Element,
 }
 
-/// Steps-per-second readout over a sliding one-second window.
-#[derive(Default)]
-struct Rate {
-    since: f64,
-    steps_then: u64,
-    per_second: f64,
-}
-
 /// Application state.
 pub struct App {
-    trainer: Trainer,
+    /// Training: the trainer, its histories, pacing and the shown patch.
+    session: Session,
     /// The pictures the trainer and the held-out set come from, and what they were made for.
     data: Pictures,
     /// The user's uploaded pictures in grey (not whitened), for "your pictures".
@@ -88,31 +74,18 @@ pub struct App {
     /// not be overwritten by autosave.
     offer_open: bool,
     pub(crate) form: SettingsForm,
-    last_step_at: f64,
     last_autosave: f64,
-    /// One cost history per lane (the chart shows every lane, and the penalty terms of the
-    /// lane the readouts follow).
-    histories: Vec<LossHistory>,
     /// The cost chart shows every step and term on one log axis instead of the fitted view.
     loss_full: bool,
-    running: bool,
-    display: PatchSampler,
+    /// A copy of the session's shown patch (n×1), taken when it changes.
     shown: DMatrix<f32>,
     /// The shown patch's code (h×1) and reconstruction (n×1), reused every frame.
     shown_code: DMatrix<f32>,
     shown_recon: DMatrix<f32>,
     /// The shown code as node opacities in [0, 1] (see `readouts::code_kind`).
     shown_levels: Vec<f32>,
-    candidates: DMatrix<f32>,
-    shown_since: f64,
     last_readout: f64,
     last_slow_readout: f64,
-    rate: Rate,
-    /// Milliseconds of training so far (excludes pauses), for "edges after N s".
-    trained_ms: f64,
-    last_frame: f64,
-    /// Steps and training seconds when the edge verdict first said "formed" in this run.
-    edges_at: Option<(u64, f64)>,
     pub(crate) ui: Ui,
     filters: FilterView,
     /// The first lane's filters, reused every frame.
@@ -185,7 +158,6 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         pending: None,
         hash_dirty: true,
         offer_open: false,
-        last_step_at: f64::NEG_INFINITY,
         last_autosave: dom::now_ms(),
         panels: Panels::new(root, &trainer, &data.held_out)?,
         filters: FilterView::new(find::<HtmlCanvasElement>(root, "#filters")?)?,
@@ -193,28 +165,19 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         lanes: LanesView::new(root)?,
         diagram: DiagramView::new(find::<HtmlCanvasElement>(root, "#diagram")?)?,
         loss: LossView::new(find::<HtmlCanvasElement>(root, "#loss")?)?,
-        trainer,
+        session: new_session(trainer, display, &params),
         data,
         own: Vec::new(),
         own_generation: 0,
         staged: None,
         params,
-        histories: (0..MAX_LANES).map(|_| LossHistory::new(HISTORY_POINTS)).collect(),
         loss_full: false,
-        running: false,
-        display,
         shown: DMatrix::zeros(n, 1),
         shown_code: DMatrix::zeros(hidden, 1),
         shown_recon: DMatrix::zeros(n, 1),
         shown_levels: Vec::with_capacity(hidden),
-        candidates: DMatrix::zeros(n, DISPLAY_CANDIDATES),
-        shown_since: f64::NEG_INFINITY,
         last_readout: f64::NEG_INFINITY,
         last_slow_readout: f64::NEG_INFINITY,
-        rate: Rate::default(),
-        trained_ms: 0.0,
-        last_frame: f64::NAN,
-        edges_at: None,
         ui,
     };
     app.show_params();
@@ -246,13 +209,21 @@ fn new_trainer(params: &Params, images: &[Image]) -> Result<Trainer, JsValue> {
     Trainer::with_lanes(params.setup(), valid, &params.lanes(), images.to_vec()).map_err(js)
 }
 
+/// A paused session of `trainer` paced as `params` say.
+fn new_session(trainer: Trainer, display: PatchSampler, params: &Params) -> Session {
+    let mut session = Session::new(trainer, display);
+    session.set_pacing(params.stop_after, params.step_ms);
+    session
+}
+
 /// Every lane's curves for the cost chart: its model's name, penalty names and history.
-fn chart_lanes<'a>(trainer: &'a Trainer, histories: &'a [LossHistory]) -> Vec<LaneCurves<'a>> {
+fn chart_lanes(session: &Session) -> Vec<LaneCurves<'_>> {
+    let trainer = session.trainer();
     (0..trainer.lanes())
         .map(|i| LaneCurves {
             name: trainer.lane_config(i).spec.name,
             penalty_names: trainer.model_at(i).penalty_names(),
-            points: histories[i].points(),
+            points: session.history(i).points(),
         })
         .collect()
 }
@@ -264,156 +235,114 @@ fn display_sampler(images: &[Image], params: &Params) -> Result<PatchSampler, Js
 impl App {
     /// One animation frame: a time-budgeted slice of training, then the views.
     pub fn frame(&mut self, now: f64) -> Result<(), JsValue> {
-        if self.running && (now - self.last_frame).is_finite() {
-            // cap: a background tab resumes after seconds without training
-            self.trained_ms += (now - self.last_frame).clamp(0.0, 100.0);
-        }
-        self.last_frame = now;
         let readout_due = now - self.last_readout >= READOUT_MS;
-        if self.running && self.params.stop_after > 0 && self.trainer.steps() >= self.params.stop_after {
-            self.set_running(false);
-            // an open question (restart? keep the model?) keeps its buttons: the pause says itself
-            if self.pending.is_none() && self.staged.is_none() && !self.offer_open {
-                self.say("notice", &format!("Stopped after {} steps, as set in \"stop after\".", self.trainer.steps()));
+        let panels = &mut self.panels;
+        let followed = panels.lane();
+        let tick = self.session.tick(now, &mut dom::now_ms, TRAIN_BUDGET_MS, followed, &mut |trainer| {
+            panels.observe(trainer);
+            // the held-out cost is sampled when the chart is about to be redrawn
+            if readout_due {
+                panels.held_out_cost(trainer)
+            } else {
+                f32::NAN
             }
+        });
+        match tick.event {
+            Some(Event::Stopped(steps)) => {
+                self.show_running();
+                // an open question (restart? keep the model?) keeps its buttons: the pause says itself
+                if self.pending.is_none() && self.staged.is_none() && !self.offer_open {
+                    self.say("notice", &format!("Stopped after {steps} steps, as set in \"stop after\"."));
+                }
+            }
+            Some(Event::Diverged(d)) => {
+                self.show_running();
+                self.say("error", &d.to_string());
+            }
+            None => {}
         }
-        // slow motion: one step every step_ms; otherwise as many as the frame budget holds
-        let max_steps = if self.params.step_ms > 0.0 {
-            u32::from(now - self.last_step_at >= self.params.step_ms)
-        } else {
-            MAX_STEPS_PER_FRAME
-        };
-        let max_steps = match self.params.stop_after {
-            0 => max_steps,
-            stop => max_steps.min(stop.saturating_sub(self.trainer.steps()).min(u32::MAX as u64) as u32),
-        };
-        if self.running && max_steps > 0 {
-            self.last_step_at = now;
-            self.train_slice(max_steps, readout_due);
+        if tick.steps > 0 && !self.session.running() {
+            // a Step: every readout shows its result now
+            self.last_readout = f64::NEG_INFINITY;
+        }
+        if tick.new_patch {
+            self.shown.clone_from(self.session.shown());
         }
         if readout_due {
             self.flush_hash();
         }
-        if self.running && now - self.last_autosave >= AUTOSAVE_MS {
+        if self.session.running() && now - self.last_autosave >= AUTOSAVE_MS {
             self.autosave();
             self.last_autosave = now;
         }
-        if now - self.shown_since >= PATCH_SHOWN_MS {
-            self.pick_display_patch();
-            self.shown_since = now;
-        }
+        let readout_due = readout_due || self.last_readout == f64::NEG_INFINITY;
         self.draw(now, readout_due)
-    }
-
-    /// Runs up to `max_steps` steps within the frame budget and records the costs.
-    fn train_slice(&mut self, max_steps: u32, readout_due: bool) {
-        let slice = self.trainer.run_budgeted(&mut dom::now_ms, TRAIN_BUDGET_MS, max_steps);
-        if let Some(d) = slice.diverged {
-            self.set_running(false);
-            self.say("error", &d.to_string());
-        } else if slice.steps > 0 {
-            self.panels.observe(&self.trainer);
-            // the held-out cost (of the lane the readouts follow) is sampled when the chart is
-            // about to be redrawn
-            let held_out = if readout_due { self.panels.held_out_cost(&self.trainer) } else { f32::NAN };
-            let lanes = self.trainer.lanes();
-            for (i, (m, history)) in slice.mean.iter().zip(&mut self.histories).take(lanes).enumerate() {
-                history.push(LossPoint {
-                    step: self.trainer.steps(),
-                    recon: m.recon as f32,
-                    penalties: m.penalties.map(|v| v as f32),
-                    decay: m.decay as f32,
-                    total: m.total() as f32,
-                    span: slice.steps,
-                    held_out: if i == self.panels.lane() { held_out } else { f32::NAN },
-                });
-            }
-        }
     }
 
     /// Points every readout panel, the diagram and the cost chart at lane `lane`.
     pub(crate) fn follow_lane(&mut self, lane: usize) {
-        self.panels.follow(&self.trainer, lane);
+        self.panels.follow(self.session.trainer(), lane);
         self.last_readout = f64::NEG_INFINITY;
         self.last_slow_readout = f64::NEG_INFINITY;
     }
 
-    /// Runs exactly one step now (the Step button and →), then pauses.
+    /// One training step (the Step button and →): pauses, and the next frame trains it.
     pub fn step_once(&mut self) {
-        self.set_running(false);
-        self.train_slice(1, true);
-        self.last_readout = f64::NEG_INFINITY;
-    }
-
-    /// Shows the most contrasty of a few fresh patches: flat patches (common in the
-    /// dead-leaves image) excite no unit and teach nothing.
-    fn pick_display_patch(&mut self) {
-        self.display.fill(&mut self.candidates);
-        let best = (0..self.candidates.ncols())
-            .map(|j| {
-                let col = self.candidates.column(j);
-                let mean = col.mean();
-                (j, col.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>())
-            })
-            .fold((0, f32::MIN), |a, b| if b.1 > a.1 { b } else { a })
-            .0;
-        self.shown.copy_from(&self.candidates.column(best));
+        self.session.request_steps(1);
+        self.show_running();
     }
 
     fn draw(&mut self, now: f64, readout_due: bool) -> Result<(), JsValue> {
         let p = self.params.patch;
-        self.trainer.model().filters_into(&mut self.filter_rows);
+        self.session.trainer().model().filters_into(&mut self.filter_rows);
         self.filters.draw(&self.filter_rows, p)?;
-        self.lanes.draw(&mut self.trainer, self.shown.as_slice(), readout_due)?;
-        let (model, ctx) = self.trainer.model_ctx_mut(self.panels.lane());
+        self.lanes.draw(self.session.trainer_mut(), self.shown.as_slice(), readout_due)?;
+        let (model, ctx) = self.session.trainer_mut().model_ctx_mut(self.panels.lane());
         model.encode(&self.shown, &ctx, &mut self.shown_code);
         model.decode(&self.shown_code, &mut self.shown_recon);
         display_levels(model.code_kind(), self.shown_code.as_slice(), &mut self.shown_levels);
         let (hidden, recon) = (self.shown_levels.as_slice(), self.shown_recon.as_slice());
         self.diagram.draw(self.shown.as_slice(), hidden, recon, p)?;
         if readout_due {
-            let lanes = chart_lanes(&self.trainer, &self.histories);
+            let lanes = chart_lanes(&self.session);
             self.loss.draw(&ChartData { lanes: &lanes, followed: self.panels.lane(), full: self.loss_full })?;
             let verdict = self.panels.draw(
-                &self.trainer,
+                self.session.trainer(),
                 self.params.data,
                 self.params.rho as f32,
                 self.shown.as_slice(),
                 recon,
             )?;
-            if self.edges_at.is_none() && verdict.level == VerdictLevel::Formed {
-                self.edges_at = Some((self.trainer.steps(), self.trained_ms / 1000.0));
+            let formed = verdict.level == VerdictLevel::Formed;
+            if formed {
+                self.session.note_formed();
             }
-            self.update_status(now, verdict.edge_units, verdict.units);
+            self.update_status(now, verdict.edge_units, verdict.units, formed);
             self.last_readout = now;
         }
         if now - self.last_slow_readout >= SLOW_READOUT_MS {
-            self.panels.draw_slow(&mut self.trainer)?;
+            self.panels.draw_slow(self.session.trainer_mut())?;
             self.last_slow_readout = now;
         }
         Ok(())
     }
 
-    fn update_status(&mut self, now: f64, edge_units: usize, units: usize) {
-        let steps = self.trainer.steps();
-        let dt = now - self.rate.since;
-        if dt >= 1000.0 || !self.running {
-            self.rate.per_second = if self.running && dt.is_finite() && dt > 0.0 {
-                (steps - self.rate.steps_then.min(steps)) as f64 * 1000.0 / dt
-            } else {
-                0.0
-            };
-            self.rate.since = now;
-            self.rate.steps_then = steps;
-        }
+    /// The status line; "formed at" only while the edges are there (they can fade again).
+    fn update_status(&mut self, now: f64, edge_units: usize, units: usize, formed_now: bool) {
+        let steps = self.session.trainer().steps();
+        let per_second = self.session.steps_per_second(now);
         let cost = self.history().last().map(|p| format!(" · cost {:.3}", p.total)).unwrap_or_default();
-        let rate = if self.running { format!(" · {:.0} steps/s", self.rate.per_second) } else { " · paused".into() };
-        let formed = self.edges_at.map(|(s, t)| format!(" (formed at step {s}, {t:.1} s)")).unwrap_or_default();
+        let rate = if self.session.running() { format!(" · {per_second:.0} steps/s") } else { " · paused".into() };
+        let formed = match self.session.edges_at() {
+            Some((s, t)) if formed_now => format!(" (formed at step {s}, {t:.1} s)"),
+            Some((s, _)) => format!(" (had formed at step {s})"),
+            None => String::new(),
+        };
         // an "epoch" = as many patches as there are distinct patch positions in the pictures
         let p = self.params.patch;
         let positions = self.data.train.iter().map(|i| ((i.width + 1 - p) * (i.height + 1 - p)) as f64).sum::<f64>();
         let epochs = steps as f64 * self.params.batch as f64 / positions;
-        let elapsed = self.trained_ms / 1000.0;
+        let elapsed = self.session.trained_seconds();
         self.ui.status.set_text_content(Some(&format!(
             "step {steps}{rate}{cost} · {epochs:.2} epochs · {elapsed:.0} s · edge detectors {edge_units}/{units}{formed}"
         )));
@@ -421,14 +350,24 @@ impl App {
 
     /// Starts or pauses training.
     pub fn set_running(&mut self, running: bool) {
-        self.running = running;
-        self.ui.play.set_text_content(Some(if running { "Pause" } else { "Play" }));
-        self.ui.play.set_attribute("aria-pressed", if running { "true" } else { "false" }).ok();
-        self.ui.play.set_attribute("aria-label", if running { "Pause training" } else { "Start training" }).ok();
+        if running {
+            self.session.play();
+        } else {
+            self.session.pause();
+        }
         // a new start makes an old error (e.g. divergence) stale; notices and questions stay
         if running && self.ui.message.class_name().contains("error") {
             self.say("", "");
         }
+        self.show_running();
+    }
+
+    /// The Play button and the status line say whether training runs.
+    fn show_running(&mut self) {
+        let running = self.session.running();
+        self.ui.play.set_text_content(Some(if running { "Pause" } else { "Play" }));
+        self.ui.play.set_attribute("aria-pressed", if running { "true" } else { "false" }).ok();
+        self.ui.play.set_attribute("aria-label", if running { "Pause training" } else { "Start training" }).ok();
         self.last_readout = f64::NEG_INFINITY; // refresh the status line now
     }
 
@@ -442,7 +381,7 @@ impl App {
 
     /// Whether training is running.
     pub fn running(&self) -> bool {
-        self.running
+        self.session.running()
     }
 
     /// New random weights from the same seed and settings; history cleared.
@@ -476,23 +415,19 @@ impl App {
         self.panels.restart(&trainer, &data.held_out, data.key != self.data.key)?;
         self.data = data;
         let n = next.patch * next.patch;
-        if n != self.shown.nrows() {
-            self.shown = DMatrix::zeros(n, 1);
-            self.candidates = DMatrix::zeros(n, DISPLAY_CANDIDATES);
-        }
+        self.shown = DMatrix::zeros(n, 1);
         self.shown_code = DMatrix::zeros(next.hidden, 1);
         self.shown_recon = DMatrix::zeros(n, 1);
-        self.trainer = trainer;
-        self.display = display;
+        // a new run keeps playing or stays paused as the old one did
+        let running = self.session.running();
+        self.session = new_session(trainer, display, &next);
+        if running {
+            self.session.play();
+        }
         self.params = next;
         self.pending = None;
         self.staged = None;
         self.offer_open = false;
-        self.histories.iter_mut().for_each(LossHistory::clear);
-        self.rate = Rate::default();
-        self.trained_ms = 0.0;
-        self.edges_at = None;
-        self.shown_since = f64::NEG_INFINITY;
         self.last_readout = f64::NEG_INFINITY;
         self.last_slow_readout = f64::NEG_INFINITY;
         self.show_params();
@@ -506,12 +441,14 @@ impl App {
             Change::Rebuild => self.rebuild(next),
             Change::Live => match next.hyper().validate() {
                 Ok(valid) => {
-                    self.trainer.set_hyper(valid);
-                    self.trainer.set_optimizer(next.optimizer);
+                    let trainer = self.session.trainer_mut();
+                    trainer.set_hyper(valid);
+                    trainer.set_optimizer(next.optimizer);
                     for (i, lane) in next.lanes().iter().enumerate() {
-                        self.trainer.set_knobs(i, &lane.knobs);
-                        self.trainer.set_noise(i, lane.noise);
+                        trainer.set_knobs(i, &lane.knobs);
+                        trainer.set_noise(i, lane.noise);
                     }
+                    self.session.set_pacing(next.stop_after, next.step_ms);
                     self.params = next;
                     if self.pending.take().is_some() {
                         self.staged = None;
@@ -606,8 +543,9 @@ impl App {
     /// Writes the latest model to the browser's storage ("continue where you left off"),
     /// unless the offer of the previously kept one is still unanswered.
     pub(crate) fn autosave(&self) {
-        if self.trainer.steps() > 0 && !self.offer_open {
-            persist::save_last_model(&saved::save(&self.params, self.trainer.steps(), self.trainer.model()));
+        let trainer = self.session.trainer();
+        if trainer.steps() > 0 && !self.offer_open {
+            persist::save_last_model(&saved::save(&self.params, trainer.steps(), trainer.model()));
         }
     }
 
@@ -711,7 +649,8 @@ impl App {
 
     /// Downloads the model (settings, weights, step count) as JSON.
     pub(crate) fn save_model(&self) {
-        let json = saved::save(&self.params, self.trainer.steps(), self.trainer.model());
+        let trainer = self.session.trainer();
+        let json = saved::save(&self.params, trainer.steps(), trainer.model());
         if let Err(e) = download::download_text("sae-lab-model.json", "application/json", &json) {
             self.say("error", &format!("Saving failed: {}. Nothing was changed.", dom::describe(&e)));
         }
@@ -772,7 +711,7 @@ impl App {
             "png" => download::download_canvas_png(self.filters.canvas(), "sae-lab-filters.png"),
             "svg" => {
                 // the chart as on screen: same data, view and size
-                let lanes = chart_lanes(&self.trainer, &self.histories);
+                let lanes = chart_lanes(&self.session);
                 let data = ChartData { lanes: &lanes, followed: self.panels.lane(), full: self.loss_full };
                 let canvas = self.loss.canvas();
                 loss::loss_svg(&data, canvas.width(), canvas.height())
@@ -780,11 +719,12 @@ impl App {
                     .and_then(|svg| download::download_text("sae-lab-cost.svg", "image/svg+xml", &svg))
             }
             _ => {
-                let lanes: Vec<CsvLane> = (0..self.trainer.lanes())
+                let trainer = self.session.trainer();
+                let lanes: Vec<CsvLane> = (0..trainer.lanes())
                     .map(|i| CsvLane {
-                        key: self.trainer.lane_config(i).spec.key,
-                        penalty_names: self.trainer.model_at(i).penalty_names(),
-                        points: self.histories[i].points(),
+                        key: trainer.lane_config(i).spec.key,
+                        penalty_names: trainer.model_at(i).penalty_names(),
+                        points: self.session.history(i).points(),
                     })
                     .collect();
                 download::download_text("sae-lab-history.csv", "text/csv", &history_csv(&lanes))
@@ -797,7 +737,7 @@ impl App {
 
     /// The trainer (read-only), for readouts and tests.
     pub fn trainer(&self) -> &Trainer {
-        &self.trainer
+        self.session.trainer()
     }
 
     /// Switches the cost chart between the fitted view and the full log view (redrawn now).
@@ -813,12 +753,12 @@ impl App {
 
     /// The cost history of lane `lane` (empty beyond the lanes in use).
     pub fn history_of(&self, lane: usize) -> &LossHistory {
-        &self.histories[lane.min(self.histories.len() - 1)]
+        self.session.history(lane)
     }
 
     /// The cost history of the lane the readouts follow.
     pub fn history(&self) -> &LossHistory {
-        &self.histories[self.panels.lane()]
+        self.session.history(self.panels.lane())
     }
 
     /// Every setting in force.

@@ -1,0 +1,401 @@
+//! A training session, with no browser types: the trainer and its lanes, each lane's cost
+//! history, the pacing (play, pause, Step, slow motion, stop after N), divergence handling,
+//! the clock of training time, when edges formed, and the patch the diagram shows.
+//!
+//! The page talks to training only through it: commands ([`Session::play`],
+//! [`Session::request_steps`], [`Session::set_pacing`], …) record intent, and
+//! [`Session::tick`], once per animation frame, does the work and says what the page must
+//! tell the user ([`Event`]). That is the seam a Web Worker will sit behind (issue 12): the
+//! same calls, carried as messages.
+
+use nalgebra::DMatrix;
+
+use crate::data::PatchSampler;
+use crate::history::{LossHistory, LossPoint};
+use crate::train::{Diverged, Trainer, MAX_LANES};
+
+/// Points kept by each lane's loss history.
+pub const HISTORY_POINTS: usize = 1500;
+/// Upper bound on steps per tick, whatever the clock says.
+pub const MAX_STEPS_PER_TICK: u32 = 2000;
+/// How long each patch stays in the network diagram.
+pub const PATCH_SHOWN_MS: f64 = 1200.0;
+/// Fresh patches considered for each shown patch.
+const DISPLAY_CANDIDATES: usize = 8;
+/// Longest gap between ticks counted as training time (a background tab resumes after
+/// seconds without training).
+const MAX_TICK_GAP_MS: f64 = 100.0;
+
+/// Something the page must tell the user after a tick.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    /// Training paused itself at "stop after" this many steps.
+    Stopped(u64),
+    /// Training diverged: paused, every lane's weights are back from before the slice.
+    Diverged(Diverged),
+}
+
+/// What one tick did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tick {
+    /// Steps trained.
+    pub steps: u32,
+    /// What to tell the user, if anything.
+    pub event: Option<Event>,
+    /// A new patch is shown in the diagram.
+    pub new_patch: bool,
+}
+
+/// Steps-per-second over a sliding one-second window.
+#[derive(Clone, Debug, Default)]
+struct Rate {
+    since: f64,
+    steps_then: u64,
+    per_second: f64,
+}
+
+/// The session: see the module docs.
+pub struct Session {
+    trainer: Trainer,
+    /// One cost history per lane.
+    histories: Vec<LossHistory>,
+    running: bool,
+    /// Steps asked for by Step (→), run by the next tick while paused.
+    requested: u32,
+    stop_after: u64,
+    step_ms: f64,
+    last_step_at: f64,
+    last_tick: f64,
+    /// Milliseconds of training so far (pauses excluded), for "edges after N s".
+    trained_ms: f64,
+    rate: Rate,
+    /// Steps and training seconds when the edges first formed in this run.
+    edges_at: Option<(u64, f64)>,
+    /// The diagram's patches come from a stream of their own, so showing them does not change
+    /// which patches training sees (a seed must reproduce a run exactly).
+    display: PatchSampler,
+    shown: DMatrix<f32>,
+    candidates: DMatrix<f32>,
+    shown_since: f64,
+}
+
+impl Session {
+    /// A paused session of `trainer`, showing patches drawn by `display`.
+    pub fn new(trainer: Trainer, display: PatchSampler) -> Self {
+        let n = display.patch_size().pow(2);
+        Session {
+            trainer,
+            histories: (0..MAX_LANES).map(|_| LossHistory::new(HISTORY_POINTS)).collect(),
+            running: false,
+            requested: 0,
+            stop_after: 0,
+            step_ms: 0.0,
+            last_step_at: f64::NEG_INFINITY,
+            last_tick: f64::NAN,
+            trained_ms: 0.0,
+            rate: Rate::default(),
+            edges_at: None,
+            display,
+            shown: DMatrix::zeros(n, 1),
+            candidates: DMatrix::zeros(n, DISPLAY_CANDIDATES),
+            shown_since: f64::NEG_INFINITY,
+        }
+    }
+
+    /// Starts training (a pending Step is dropped: playing covers it).
+    pub fn play(&mut self) {
+        self.running = true;
+        self.requested = 0;
+    }
+
+    /// Pauses training.
+    pub fn pause(&mut self) {
+        self.running = false;
+    }
+
+    /// Whether training is running.
+    pub fn running(&self) -> bool {
+        self.running
+    }
+
+    /// Step (→): pauses, and the next tick trains `steps` more steps (presses add up).
+    pub fn request_steps(&mut self, steps: u32) {
+        self.running = false;
+        self.requested = self.requested.saturating_add(steps);
+    }
+
+    /// "Stop after" (0 = never) and milliseconds between steps (0 = as many as the budget
+    /// holds; up to 2000 for slow motion).
+    pub fn set_pacing(&mut self, stop_after: u64, step_ms: f64) {
+        self.stop_after = stop_after;
+        self.step_ms = step_ms;
+    }
+
+    /// One frame's work at time `now` (ms): up to `budget_ms` of training on `clock`, then the
+    /// shown patch. `after_slice` sees the trainer after any steps were taken and returns the
+    /// held-out cost of lane `followed` (NaN when not measured this tick), which goes into
+    /// that lane's history.
+    pub fn tick(
+        &mut self,
+        now: f64,
+        clock: &mut dyn FnMut() -> f64,
+        budget_ms: f64,
+        followed: usize,
+        after_slice: &mut dyn FnMut(&Trainer) -> f32,
+    ) -> Tick {
+        let mut tick = Tick::default();
+        if self.running && (now - self.last_tick).is_finite() {
+            self.trained_ms += (now - self.last_tick).clamp(0.0, MAX_TICK_GAP_MS);
+        }
+        self.last_tick = now;
+        if self.running && self.stop_after > 0 && self.trainer.steps() >= self.stop_after {
+            self.running = false;
+            tick.event = Some(Event::Stopped(self.trainer.steps()));
+        }
+        let max_steps = if self.running { self.steps_allowed(now) } else { self.requested };
+        if max_steps > 0 {
+            self.last_step_at = now;
+            // a Step runs exactly its steps, whatever the budget
+            let budget = if self.running { budget_ms } else { f64::INFINITY };
+            tick.steps = self.train(max_steps, clock, budget, followed, after_slice, &mut tick.event);
+            self.requested = 0;
+        }
+        if now - self.shown_since >= PATCH_SHOWN_MS {
+            self.pick_display_patch();
+            self.shown_since = now;
+            tick.new_patch = true;
+        }
+        tick
+    }
+
+    /// Steps the pacing allows this tick: one every `step_ms` in slow motion, otherwise as
+    /// many as the budget holds; never past "stop after".
+    fn steps_allowed(&self, now: f64) -> u32 {
+        let pace =
+            if self.step_ms > 0.0 { u32::from(now - self.last_step_at >= self.step_ms) } else { MAX_STEPS_PER_TICK };
+        match self.stop_after {
+            0 => pace,
+            stop => pace.min(stop.saturating_sub(self.trainer.steps()).min(u64::from(u32::MAX)) as u32),
+        }
+    }
+
+    /// Runs up to `max_steps` within `budget_ms` and records each lane's mean costs.
+    fn train(
+        &mut self,
+        max_steps: u32,
+        clock: &mut dyn FnMut() -> f64,
+        budget_ms: f64,
+        followed: usize,
+        after_slice: &mut dyn FnMut(&Trainer) -> f32,
+        event: &mut Option<Event>,
+    ) -> u32 {
+        let slice = self.trainer.run_budgeted(clock, budget_ms, max_steps);
+        if let Some(d) = slice.diverged {
+            self.running = false;
+            *event = Some(Event::Diverged(d));
+            return 0;
+        }
+        if slice.steps == 0 {
+            return 0;
+        }
+        let held_out = after_slice(&self.trainer);
+        let step = self.trainer.steps();
+        for (i, (m, history)) in slice.mean.iter().zip(&mut self.histories).take(self.trainer.lanes()).enumerate() {
+            history.push(LossPoint {
+                step,
+                recon: m.recon as f32,
+                penalties: m.penalties.map(|v| v as f32),
+                decay: m.decay as f32,
+                total: m.total() as f32,
+                span: slice.steps,
+                held_out: if i == followed { held_out } else { f32::NAN },
+            });
+        }
+        slice.steps
+    }
+
+    /// Shows the most contrasty of a few fresh patches: flat patches (common in the
+    /// dead-leaves image) excite no unit and teach nothing.
+    fn pick_display_patch(&mut self) {
+        self.display.fill(&mut self.candidates);
+        let contrast = |j: usize| {
+            let col = self.candidates.column(j);
+            let mean = col.mean();
+            col.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>()
+        };
+        let best =
+            (0..self.candidates.ncols())
+                .fold((0, f32::MIN), |a, j| if contrast(j) > a.1 { (j, contrast(j)) } else { a });
+        self.shown.copy_from(&self.candidates.column(best.0));
+    }
+
+    /// Shows a new patch on the next tick (after a rebuild or a load).
+    pub fn refresh_patch(&mut self) {
+        self.shown_since = f64::NEG_INFINITY;
+    }
+
+    /// Records that the edge verdict says "formed" now (the first time counts).
+    pub fn note_formed(&mut self) {
+        if self.edges_at.is_none() {
+            self.edges_at = Some((self.trainer.steps(), self.trained_ms / 1000.0));
+        }
+    }
+
+    /// Steps and training seconds when edges first formed in this run.
+    pub fn edges_at(&self) -> Option<(u64, f64)> {
+        self.edges_at
+    }
+
+    /// Steps per second over the last second or so (0 while paused); call about once per
+    /// status update.
+    pub fn steps_per_second(&mut self, now: f64) -> f64 {
+        let steps = self.trainer.steps();
+        let dt = now - self.rate.since;
+        if dt >= 1000.0 || !self.running {
+            self.rate.per_second = if self.running && dt.is_finite() && dt > 0.0 {
+                (steps - self.rate.steps_then.min(steps)) as f64 * 1000.0 / dt
+            } else {
+                0.0
+            };
+            self.rate.since = now;
+            self.rate.steps_then = steps;
+        }
+        self.rate.per_second
+    }
+
+    /// Seconds of training so far (pauses excluded).
+    pub fn trained_seconds(&self) -> f64 {
+        self.trained_ms / 1000.0
+    }
+
+    /// The trainer.
+    pub fn trainer(&self) -> &Trainer {
+        &self.trainer
+    }
+
+    /// The trainer, mutable (live settings, readouts that run a model).
+    pub fn trainer_mut(&mut self) -> &mut Trainer {
+        &mut self.trainer
+    }
+
+    /// The cost history of lane `lane` (the last lane's beyond those in use).
+    pub fn history(&self, lane: usize) -> &LossHistory {
+        &self.histories[lane.min(self.histories.len() - 1)]
+    }
+
+    /// The patch the diagram shows (n×1).
+    pub fn shown(&self) -> &DMatrix<f32> {
+        &self.shown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::natural_images;
+    use crate::model::registry;
+    use crate::model::Hyper;
+    use crate::train::{LaneConfig, Setup};
+
+    fn session(lanes: &[&str]) -> Session {
+        let lanes: Vec<LaneConfig> =
+            lanes.iter().map(|k| LaneConfig::default_for(registry::spec(k).unwrap())).collect();
+        let setup = Setup { batch: 32, ..Setup::default() };
+        let trainer =
+            Trainer::with_lanes(setup, Hyper::default().validate().unwrap(), &lanes, natural_images(1)).unwrap();
+        Session::new(trainer, PatchSampler::new(natural_images(1), 8, 99).unwrap())
+    }
+
+    /// A clock that moves 1 ms per reading: a budget of b ms allows about b steps.
+    fn clock() -> impl FnMut() -> f64 {
+        let mut t = 0.0;
+        move || {
+            t += 1.0;
+            t
+        }
+    }
+
+    fn tick(s: &mut Session, now: f64) -> Tick {
+        s.tick(now, &mut clock(), 10.0, 0, &mut |_| 0.5)
+    }
+
+    #[test]
+    fn paused_it_trains_nothing_and_step_trains_exactly_what_was_asked() {
+        let mut s = session(&["sae"]);
+        assert_eq!(tick(&mut s, 0.0).steps, 0, "a new session waits for play");
+        s.request_steps(1);
+        s.request_steps(2);
+        let t = tick(&mut s, 16.0);
+        assert_eq!((t.steps, s.trainer().steps(), s.running()), (3, 3, false), "presses add up, then it waits");
+        assert_eq!(tick(&mut s, 32.0).steps, 0);
+        assert_eq!(s.history(0).points().last().map(|p| (p.step, p.span)), Some((3, 3)));
+        assert_eq!(s.trained_seconds(), 0.0, "a Step is not training time");
+    }
+
+    #[test]
+    fn playing_trains_within_the_budget_and_stops_after_n_exactly() {
+        let mut s = session(&["sae"]);
+        s.set_pacing(25, 0.0);
+        s.play();
+        let first = tick(&mut s, 0.0);
+        assert!((1..=11).contains(&first.steps), "about 10 ms of 1 ms steps: {}", first.steps);
+        let mut now = 0.0;
+        let mut events = Vec::new();
+        for _ in 0..10 {
+            now += 16.0;
+            events.extend(tick(&mut s, now).event);
+        }
+        assert_eq!(s.trainer().steps(), 25, "never past stop after");
+        assert_eq!(events, vec![Event::Stopped(25)], "said once");
+        assert!(!s.running());
+        assert!((s.trained_seconds() - 0.016 * 2.0).abs() < 0.05, "{}", s.trained_seconds());
+    }
+
+    #[test]
+    fn slow_motion_takes_one_step_per_interval() {
+        let mut s = session(&["sae"]);
+        s.set_pacing(0, 500.0);
+        s.play();
+        let steps: Vec<u32> =
+            [0.0, 100.0, 499.0, 500.0, 900.0, 1000.0].iter().map(|&t| tick(&mut s, t).steps).collect();
+        assert_eq!(steps, vec![1, 0, 0, 1, 0, 1]);
+    }
+
+    #[test]
+    fn divergence_pauses_and_is_reported_once() {
+        let mut s = session(&["sae"]);
+        s.trainer_mut().model_mut().theta_mut()[0] = f32::NAN;
+        s.play();
+        let t = tick(&mut s, 0.0);
+        assert!(matches!(t.event, Some(Event::Diverged(_))), "{t:?}");
+        assert!(!s.running() && t.steps == 0);
+        assert_eq!(tick(&mut s, 16.0).event, None);
+    }
+
+    #[test]
+    fn every_lane_has_its_history_and_the_followed_one_gets_the_held_out_cost() {
+        let mut s = session(&["sae", "sparse-coding"]);
+        s.request_steps(2);
+        s.tick(0.0, &mut clock(), 10.0, 1, &mut |t| t.lanes() as f32);
+        let (a, b) = (s.history(0).points()[0], s.history(1).points()[0]);
+        assert!(a.held_out.is_nan() && b.held_out == 2.0, "{a:?} {b:?}");
+        assert!(a.total != b.total, "two models, two costs");
+    }
+
+    #[test]
+    fn the_shown_patch_changes_on_its_own_clock_and_edges_are_noted_once() {
+        let mut s = session(&["sae"]);
+        assert!(tick(&mut s, 0.0).new_patch);
+        let first = s.shown().clone();
+        assert!(!tick(&mut s, PATCH_SHOWN_MS / 2.0).new_patch);
+        assert!(tick(&mut s, PATCH_SHOWN_MS).new_patch);
+        assert_ne!(s.shown(), &first);
+        s.request_steps(5);
+        tick(&mut s, PATCH_SHOWN_MS + 1.0);
+        s.note_formed();
+        s.request_steps(5);
+        tick(&mut s, PATCH_SHOWN_MS + 2.0);
+        s.note_formed();
+        assert_eq!(s.edges_at().map(|e| e.0), Some(5));
+    }
+}
