@@ -119,11 +119,18 @@ fn try_this_buttons_change_the_run() {
     let beta: HtmlInputElement = dom::find(&root, "#beta").unwrap();
     assert_eq!(beta.value_as_number(), 0.0, "the slider follows");
     click("#try-hidden100");
-    assert_eq!(app.borrow().trainer().model().hidden(), 100);
+    assert_eq!(app.borrow().trainer().model().hidden(), 100, "nothing trained yet: no need to ask");
     frames(&app, 2);
+    assert!(app.borrow().trainer().steps() > 0);
     click("#try-defaults");
+    let message = dom::find::<web_sys::HtmlElement>(&root, "#message").unwrap().text_content().unwrap();
+    assert!(message.contains("is discarded"), "a trained model is discarded only after asking: {message}");
+    assert_eq!(app.borrow().trainer().model().hidden(), 100, "nothing restarts before the answer");
+    click("#confirm-restart");
     assert_eq!(app.borrow().trainer().model().hidden(), 25);
     assert_eq!(app.borrow().trainer().hyper().get().beta, 3.0);
+    assert_eq!(app.borrow().trainer().steps(), 0, "a fresh model, as the preset describes");
+    assert!(app.borrow().running());
 }
 
 #[wasm_bindgen_test]
@@ -193,6 +200,7 @@ fn a_shape_change_asks_first_and_keeps_later_live_changes() {
     assert_eq!(a.trainer().model().hidden(), 40);
     assert!((a.params().rho - 0.05).abs() < 0.002, "ρ from after the question: {}", a.params().rho);
     assert_eq!(a.trainer().steps(), 0);
+    assert!(a.running(), "“Restart now” starts training, even after a pause");
 }
 
 /// Pixels of `px` (RGBA) within a small distance of `colour`.

@@ -61,18 +61,12 @@ pub struct App {
     own: Vec<Image>,
     /// Counts uploads, so new pictures are never mistaken for the ones in use.
     own_generation: u32,
-    /// Pictures just uploaded, waiting for "train on them now" (kept apart so that "keep
-    /// the current model" also keeps the current pictures).
-    staged: Option<Vec<Image>>,
     params: Params,
-    /// A shape change waiting for the user's "restart" (it discards the current model).
-    pending: Option<Params>,
+    /// The question on screen, if any: one at a time, a new one replaces the old.
+    question: Option<Question>,
     /// The URL hash lags the settings (written at most every READOUT_MS: browsers rate-limit
     /// replaceState, and a dragged slider fires dozens of changes a second).
     hash_dirty: bool,
-    /// "Continue where you left off?" is on screen: until it is answered the kept model must
-    /// not be overwritten by autosave.
-    offer_open: bool,
     pub(crate) form: SettingsForm,
     last_autosave: f64,
     /// The cost chart shows every step and term on one log axis instead of the fitted view.
@@ -94,6 +88,24 @@ pub struct App {
     diagram: DiagramView,
     loss: LossView,
     pub(crate) panels: Panels,
+}
+
+/// What the page is asking. Anything that would discard the trained model asks first, with
+/// the same two buttons ("confirm-restart", "cancel-restart"); the offer of a kept model has
+/// its own.
+enum Question {
+    /// A new shape or data stream typed in the form; the answer keeps the live settings in
+    /// force by then.
+    Shape(Params),
+    /// A preset or a "Try this": that whole experiment, from new random weights (its one-liner
+    /// describes a fresh run).
+    Experiment(Params),
+    /// Pictures just uploaded, with the shape asked for (kept apart, so that "keep the current
+    /// model" also keeps the current pictures).
+    Pictures(Params, Vec<Image>),
+    /// "Continue where you left off?": until it is answered, autosave must not overwrite the
+    /// kept model.
+    Offer,
 }
 
 /// Training and held-out pictures for one choice of dataset and whitening. Shared, not
@@ -155,9 +167,8 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
     let (n, hidden) = (params.patch * params.patch, params.hidden);
     let mut app = App {
         form: SettingsForm::new(root)?,
-        pending: None,
+        question: None,
         hash_dirty: true,
-        offer_open: false,
         last_autosave: dom::now_ms(),
         panels: Panels::new(root, &trainer, &data.held_out)?,
         filters: FilterView::new(find::<HtmlCanvasElement>(root, "#filters")?)?,
@@ -169,7 +180,6 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         data,
         own: Vec::new(),
         own_generation: 0,
-        staged: None,
         params,
         loss_full: false,
         shown: DMatrix::zeros(n, 1),
@@ -251,7 +261,7 @@ impl App {
             Some(Event::Stopped(steps)) => {
                 self.show_running();
                 // an open question (restart? keep the model?) keeps its buttons: the pause says itself
-                if self.pending.is_none() && self.staged.is_none() && !self.offer_open {
+                if self.question.is_none() {
                     self.say("notice", &format!("Stopped after {steps} steps, as set in \"stop after\"."));
                 }
             }
@@ -374,7 +384,7 @@ impl App {
     /// Starts training on page load, unless the page is asking whether to continue a kept
     /// model (a fresh run would compete with the answer).
     pub fn autostart(&mut self) {
-        if !self.offer_open {
+        if !self.offer_open() {
             self.set_running(true);
         }
     }
@@ -425,9 +435,7 @@ impl App {
             self.session.play();
         }
         self.params = next;
-        self.pending = None;
-        self.staged = None;
-        self.offer_open = false;
+        self.question = None;
         self.last_readout = f64::NEG_INFINITY;
         self.last_slow_readout = f64::NEG_INFINITY;
         self.show_params();
@@ -450,8 +458,8 @@ impl App {
                     }
                     self.session.set_pacing(next.stop_after, next.step_ms);
                     self.params = next;
-                    if self.pending.take().is_some() {
-                        self.staged = None;
+                    if self.question.as_ref().is_some_and(|q| !matches!(q, Question::Offer)) {
+                        self.question = None;
                         self.say("", ""); // a restart question no longer matches the settings
                     }
                     self.last_readout = f64::NEG_INFINITY;
@@ -470,7 +478,7 @@ impl App {
             self.apply(next.with_shape_of(&self.params));
             // keep showing the shape the user typed (clamped) while the question is open
             self.form.write(&next);
-            self.pending = Some(next);
+            self.question = Some(Question::Shape(next));
             let clamped = if notices.is_empty() { String::new() } else { format!(" {}", notices.join(" ")) };
             self.say_with_actions(
                 "notice",
@@ -490,24 +498,59 @@ impl App {
         self.form.write_readouts(&self.params);
     }
 
-    /// The answer to "restart with the new shape?": the shape asked for, on top of whatever
-    /// live settings are in force now.
+    /// The answer to "restart?": a shape asked for comes on top of whatever live settings
+    /// are in force now; a preset is its whole experiment. "Restart now" starts training,
+    /// even when the old run had paused (at "stop after", say): that is what it says.
     pub(crate) fn resolve_pending(&mut self, restart: bool) {
-        let staged = self.staged.take();
-        match self.pending.take() {
-            Some(shape) if restart => {
-                if let Some(pictures) = staged {
-                    self.own = pictures;
-                    self.own_generation += 1;
-                    self.form.set_own_pictures(self.own.len());
-                }
-                self.rebuild(self.params.with_shape_of(&shape))
+        match self.question.take() {
+            Some(Question::Shape(shape)) if restart => {
+                self.rebuild(self.params.with_shape_of(&shape));
+                self.set_running(true);
             }
+            Some(Question::Pictures(shape, pictures)) if restart => {
+                self.own = pictures;
+                self.own_generation += 1;
+                self.form.set_own_pictures(self.own.len());
+                self.rebuild(self.params.with_shape_of(&shape));
+                self.set_running(true);
+            }
+            Some(Question::Experiment(next)) if restart => {
+                self.rebuild(next);
+                self.set_running(true);
+            }
+            Some(Question::Offer) => self.question = Some(Question::Offer),
             _ => {
                 self.form.write(&self.params);
                 self.say("", "");
             }
         }
+    }
+
+    /// A preset or a "Try this" (`name`): its whole experiment from new random weights, since
+    /// that is what its one-liner describes. A model that has trained is discarded only after
+    /// asking, with the same question as a new shape.
+    pub(crate) fn propose_experiment(&mut self, next: Params, name: &str) {
+        let steps = self.session.trainer().steps();
+        if steps == 0 {
+            self.rebuild(next);
+            self.set_running(true);
+            return;
+        }
+        self.form.write(&next);
+        self.question = Some(Question::Experiment(next));
+        self.say_with_actions(
+            "notice",
+            &format!(
+                "“{name}” trains a new model from new random weights, so that what it shows holds: the current \
+                 model (step {steps}) is discarded."
+            ),
+            &[("confirm-restart", "Restart now"), ("cancel-restart", "Keep the current model")],
+        );
+    }
+
+    /// "Continue where you left off?" is on screen.
+    fn offer_open(&self) -> bool {
+        matches!(self.question, Some(Question::Offer))
     }
 
     /// Shows the settings everywhere they appear: controls, hidden panels, layout, the link.
@@ -544,7 +587,7 @@ impl App {
     /// unless the offer of the previously kept one is still unanswered.
     pub(crate) fn autosave(&self) {
         let trainer = self.session.trainer();
-        if trainer.steps() > 0 && !self.offer_open {
+        if trainer.steps() > 0 && !self.offer_open() {
             persist::save_last_model(&saved::save(&self.params, trainer.steps(), trainer.model()));
         }
     }
@@ -557,7 +600,7 @@ impl App {
         if link.is_some_and(|p| !same_experiment(p, &kept)) {
             return false;
         }
-        self.offer_open = true;
+        self.question = Some(Question::Offer);
         self.say_with_actions(
             "notice",
             &format!("This browser kept your last model (step {steps}). Continue where you left off?"),
@@ -569,7 +612,9 @@ impl App {
     /// "Start fresh": the kept model is forgotten and autosave resumes.
     pub(crate) fn decline_last_model(&mut self) {
         persist::forget_last_model();
-        self.offer_open = false;
+        if self.offer_open() {
+            self.question = None;
+        }
         self.say("", "");
     }
 
@@ -619,21 +664,20 @@ impl App {
         let refused = refused.join(" ");
         if images.is_empty() {
             // the message replaces any open question: close it as if answered "keep"
-            self.pending = None;
-            self.staged = None;
-            self.offer_open = false;
+            self.question = None;
             self.form.write(&self.params);
             let why = if refused.is_empty() { "no file was chosen.".to_string() } else { refused };
             self.say("error", &format!("No picture could be used: {why} The current data and model are unchanged."));
             return;
         }
         let count = images.len();
-        self.staged = Some(images);
         // this question replaces any open one: a shape typed before is kept in it, and an
         // unanswered "continue where you left off?" is dropped (autosave resumes)
-        let base = self.pending.take().unwrap_or_else(|| self.params.clone());
-        self.pending = Some(Params { data: Dataset::Own, ..base });
-        self.offer_open = false;
+        let base = match self.question.take() {
+            Some(Question::Shape(shape) | Question::Pictures(shape, _)) => shape,
+            _ => self.params.clone(),
+        };
+        self.question = Some(Question::Pictures(Params { data: Dataset::Own, ..base }, images));
         let skipped = if refused.is_empty() { String::new() } else { format!(" Not used: {refused}") };
         self.say_with_actions(
             "notice",
@@ -676,7 +720,7 @@ impl App {
 
     /// Shows a notice unless a question (with buttons) is waiting for an answer.
     pub(crate) fn say_unless_asking(&self, text: &str) {
-        if self.pending.is_none() && !self.offer_open {
+        if self.question.is_none() {
             self.say("notice", text);
         }
     }

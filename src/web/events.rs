@@ -58,8 +58,8 @@ pub fn wire(app: &Rc<RefCell<App>>, root: &Element) -> Result<(), JsValue> {
     }
     on("#speed", "input", |app, _| app.on_form_change())?;
     on("#preset", "change", |app, _| {
-        if let Some(p) = app.form.chosen_preset() {
-            use_preset(app, p)
+        if let Some((name, p)) = app.form.chosen_preset() {
+            use_preset(app, p, name)
         }
     })?;
 
@@ -76,7 +76,7 @@ pub fn wire(app: &Rc<RefCell<App>>, root: &Element) -> Result<(), JsValue> {
         let target: EventTarget = find(root, button)?;
         listen(&target, "click", move |_| {
             if let Some(p) = presets().iter().find(|p| p.id == preset) {
-                use_preset(&mut a.borrow_mut(), (p.params)());
+                use_preset(&mut a.borrow_mut(), (p.params)(), p.name);
             }
         })?;
     }
@@ -273,7 +273,7 @@ fn toggle_play(app: &mut App) {
 
 /// A preset replaces the experiment but keeps how the page is shown and paced, and keeps
 /// training on the user's own pictures unless it is about other data (bars, noise).
-fn use_preset(app: &mut App, preset: Params) {
+fn use_preset(app: &mut App, preset: Params, name: &str) {
     let p = app.params();
     let (data, whiten) = match (p.data, preset.data) {
         (Dataset::Own, Dataset::Natural) => (p.data, p.whiten),
@@ -288,8 +288,7 @@ fn use_preset(app: &mut App, preset: Params) {
         whiten,
         ..preset
     };
-    app.apply(next);
-    app.set_running(true);
+    app.propose_experiment(next, name);
 }
 
 /// True when the key goes to a field or button (space and arrows belong to it there).

@@ -194,17 +194,19 @@ pub fn html() -> String {
         with huge weights and tiny activations. Fixed at 10<sup>−4</sup> here.</dd>
     </dl>
     <h3>Try this</h3>
+    <p class="hint">Each loads its preset and trains a fresh model from new random weights, since that is what its line
+      describes (when the current model has trained, the page asks first).</p>
     <ul class="try">
-      <li><button type="button" id="try-beta0">β = 0</button> No sparsity: filters lose locality and turn into blurry,
-        global patterns; every ρ̂ rises towards 0.5 and the verdict drops to "no edge detectors".</li>
-      <li><button type="button" id="try-rho03">ρ = 0.3</button> A dense code: units fire on a third of all patches,
-        filters get blurrier and less local.</li>
+      <li><button type="button" id="try-beta0">β = 0</button> No sparsity: the filters lose their edges and spread over
+        the whole patch; every ρ̂ rises towards 0.5 and the verdict drops to "no edge detectors".</li>
+      <li><button type="button" id="try-rho03">ρ = 0.3</button> A dense code: every unit's mean activation rises to
+        about 0.3, and the filters lose their edges.</li>
       <li><button type="button" id="try-hidden100">100 hidden units</button> An overcomplete dictionary (more units
-        than the 64 pixels): many more, finer edge detectors at more positions and orientations (restarts training).</li>
+        than the 64 pixels): many more, finer edge detectors at more positions and orientations.</li>
       <li><button type="button" id="try-bars">Bars</button> Pictures made of random horizontal and vertical bars
-        (Földiák): a sparse code should give each bar a unit of its own (restarts training).</li>
+        (Földiák), with ρ = 0.1 (a bar is present about 1 time in 8): a sparse code gives each bar a unit of its own.</li>
       <li><button type="button" id="try-noise">White noise</button> A control: noise has no structure, so no edge
-        detectors should appear (restarts training).</li>
+        detectors should appear.</li>
       <li><button type="button" id="try-defaults">UFLDL defaults</button> Back to ρ = 0.01, β = 3, 25 units.</li>
     </ul>
   </section>

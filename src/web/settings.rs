@@ -119,9 +119,15 @@ impl SettingsForm {
         self.data_desc.set_text_content(Some(&format!("{}{whitening}", p.data.what_it_shows())));
         let preset = presets().iter().find(|pr| same_experiment(&(pr.params)(), p));
         self.preset.set_value(preset.map_or("custom", |pr| pr.id));
-        self.preset_desc.set_text_content(Some(
-            preset.map_or("Your own settings. Pick a preset to load a ready-made experiment.", |pr| pr.what_it_shows),
-        ));
+        let desc = preset.map_or_else(
+            || {
+                "Your own settings. Pick a preset to load a ready-made experiment; it trains a fresh model (the page \
+                asks first when the current one has trained)."
+                    .to_string()
+            },
+            |pr| format!("{} (A fresh model from new random weights.)", pr.what_it_shows),
+        );
+        self.preset_desc.set_text_content(Some(&desc));
     }
 
     /// The settings the controls show, on top of `base` (unreadable fields keep their value);
@@ -181,10 +187,10 @@ impl SettingsForm {
         }
     }
 
-    /// The preset picked in the menu, if any.
-    pub fn chosen_preset(&self) -> Option<Params> {
+    /// The preset picked in the menu (its name and settings), if any.
+    pub fn chosen_preset(&self) -> Option<(&'static str, Params)> {
         let id = self.preset.value();
-        presets().iter().find(|p| p.id == id).map(|p| (p.params)())
+        presets().iter().find(|p| p.id == id).map(|p| (p.name, (p.params)()))
     }
 }
 

@@ -133,6 +133,7 @@ try {
 
   const verdictAfter = async (button, n) => {
     await page.click(button);
+    if (await page.isVisible("#confirm-restart")) await page.click("#confirm-restart");
     await trainTo(page, n);
     return page.textContent("#verdict");
   };

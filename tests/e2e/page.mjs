@@ -92,7 +92,9 @@ try {
   // Issue 4: the readouts tell the default run apart from β = 0 and ρ = 0.3.
   const verdictAfter = async (button, name) => {
     await page.click(button);
-    await page.click("#reset");
+    // a trained model is discarded only after asking; the preset then starts afresh
+    assert(/is discarded/.test(await page.textContent("#message")), `asked: ${await page.textContent("#message")}`);
+    await page.click("#confirm-restart");
     await page.waitForTimeout(10000);
     await page.screenshot({ path: `${outDir}/${name}.png`, fullPage: true });
     const v = await page.textContent("#verdict");
