@@ -186,7 +186,7 @@ pub struct Field {
     pub value: Value,
 }
 
-const DATASETS: [Dataset; 5] = Dataset::ALL;
+const DATASETS: [Dataset; 6] = Dataset::ALL;
 const OUTPUTS: [Output; 2] = [Output::Sigmoid, Output::Linear];
 const OPTIMIZERS: [OptimizerKind; 2] = [OptimizerKind::Adam, OptimizerKind::Sgd];
 const PENALTIES: [Penalty; 2] = [Penalty::Kl, Penalty::L1];
@@ -237,7 +237,7 @@ pub const FIELDS: &[Field] = &[
     int!("patch", Rebuild, 4, 16, patch: usize),
     int!("batch", Rebuild, 16, 2048, batch: usize),
     int!("seed", Rebuild, 0, 4_294_967_295, seed: u64),
-    word!("data", Rebuild, ["natural", "bars", "strokes", "noise", "own"], DATASETS, data),
+    word!("data", Rebuild, ["natural", "bars", "strokes", "noise", "own", "photos"], DATASETS, data),
     word!("whiten", Rebuild, ["on", "off"], SWITCH, whiten),
     word!("output", Rebuild, ["sigmoid", "linear"], OUTPUTS, output),
     word!("opt", Live, ["adam", "sgd"], OPTIMIZERS, optimizer),

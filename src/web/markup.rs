@@ -272,11 +272,12 @@ fn knob_fields() -> String {
 
 /// One `<option>` per dataset; "your pictures" stays disabled until some are uploaded.
 fn data_options() -> String {
-    Dataset::ALL
+    Dataset::MENU
         .iter()
         .map(|d| {
             let (label, extra) = match d {
                 Dataset::Natural => ("natural images", ""),
+                Dataset::Photos => ("photographs", ""),
                 Dataset::Bars => ("bars (Földiák)", ""),
                 Dataset::Strokes => ("pen strokes", ""),
                 Dataset::Noise => ("white noise (control)", ""),

@@ -237,6 +237,8 @@ pub enum DataArg {
     Strokes,
     /// White noise (a control: no edges should form).
     Noise,
+    /// The built-in photographs (scikit-image's public-domain and CC0 samples).
+    Photos,
 }
 
 impl From<DataArg> for Dataset {
@@ -246,6 +248,7 @@ impl From<DataArg> for Dataset {
             DataArg::Bars => Dataset::Bars,
             DataArg::Strokes => Dataset::Strokes,
             DataArg::Noise => Dataset::Noise,
+            DataArg::Photos => Dataset::Photos,
         }
     }
 }
