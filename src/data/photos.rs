@@ -75,7 +75,7 @@ mod tests {
             assert!(img.std() > 0.05, "{name}");
         }
         // the decoded means scripts/photos.py printed for its own reconstruction, in grey levels
-        let means = [
+        let means: [(&str, f64); 7] = [
             ("camera", 129.0620),
             ("astronaut", 115.4219),
             ("brick", 111.4424),
@@ -86,7 +86,8 @@ mod tests {
         ];
         for (name, mean) in means {
             let (_, img) = named.iter().find(|(n, _)| n == name).unwrap();
-            assert!((img.mean() * 255.0 - mean).abs() < 2e-3, "{name}: {} vs {mean}", img.mean() * 255.0);
+            let got = img.mean() as f64 * 255.0;
+            assert!((got - mean).abs() < 2e-3, "{name}: {got} vs {mean}");
         }
         assert_eq!(training_photographs().len(), 6);
         assert_eq!(held_out_photograph()[0], photographs()[6]);
