@@ -9,11 +9,12 @@ taken (the list and each licence are in src/data/photos.rs and the README). Each
 (Rec. 601 luma, as uploads are), shrunk by box averaging so its short side is 256 px, cropped
 to at most 320 px on the long side, and coded as JPEG's transform and quantisation without
 JPEG's entropy coder: 8×8 orthonormal DCT, one quantiser table, coefficients stored plane by
-plane (all blocks' coefficient k together, zigzag order) as zigzag LEB128 varints. The page's
-gzip then does the entropy coding (long runs of zero high frequencies); the Rust decoder
-(src/data/dct.rs) is forty lines and needs no crate.
+plane (all blocks' coefficient k together, zigzag order) as zigzag LEB128 varints, a run of
+zeros as 0 and the run's length − 1. The page's gzip then does the entropy coding; the Rust
+decoder (src/data/dct.rs) is one short function and needs no crate.
 """
 
+import gzip
 import io
 import sys
 import zipfile
@@ -128,7 +129,6 @@ def main():
         print(f"{name:14} {w}×{h}  rms error {np.sqrt((err ** 2).mean()):.2f} grey levels  decoded mean {rec.mean():.4f}")
     with open("assets/photos.dct", "wb") as f:
         f.write(out)
-    import gzip
     print(f"assets/photos.dct: {len(out)} bytes, gzip -9 {len(gzip.compress(bytes(out), 9))} bytes (quality {QUALITY})")
 
 

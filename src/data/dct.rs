@@ -1,6 +1,6 @@
 //! Decoder for the built-in photographs' file, `assets/photos.dct` (written by
 //! `scripts/photos.py`): JPEG's 8×8 DCT and quantiser without JPEG's entropy coder, which the
-//! page's gzip stands in for. Forty lines instead of a JPEG crate in the page.
+//! page's gzip stands in for: one short function instead of a JPEG crate in the page.
 //!
 //! Layout: `SAEP`, version 1, the image count, 64 quantiser steps (zigzag order); per image
 //! its name (a length byte, then UTF-8), width and height (u16 little-endian, multiples of 8),

@@ -6,7 +6,7 @@
 use super::dct::decode;
 use super::image::Image;
 
-/// The file, built into the page and the native trainer (58 KB of the page after gzip).
+/// The file, built into the page and the native trainer (57 KB of the wasm after gzip -9).
 const FILE: &[u8] = include_bytes!("../../assets/photos.dct");
 
 /// A photograph's name in the file, what it shows and its licence, as scikit-image's
