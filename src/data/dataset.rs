@@ -5,6 +5,7 @@ use super::bars::bars;
 use super::dead_leaves::dead_leaves;
 use super::image::Image;
 use super::noise::white_noise;
+use super::photos::{held_out_photograph, training_photographs};
 use super::strokes::strokes;
 use super::whiten::whiten;
 use super::NATURAL_IMAGE_SIZE;
@@ -24,11 +25,19 @@ pub enum Dataset {
     Noise,
     /// Pictures the user uploaded (or gave the native trainer).
     Own,
+    /// Real photographs built in (scikit-image's public-domain and CC0 samples).
+    Photos,
 }
 
 impl Dataset {
-    /// Every dataset, in the order the page lists them.
-    pub const ALL: [Dataset; 5] = [Dataset::Natural, Dataset::Bars, Dataset::Strokes, Dataset::Noise, Dataset::Own];
+    /// Every dataset, in the order of their words in links (new ones are appended, so the
+    /// words never move).
+    pub const ALL: [Dataset; 6] =
+        [Dataset::Natural, Dataset::Bars, Dataset::Strokes, Dataset::Noise, Dataset::Own, Dataset::Photos];
+
+    /// Every dataset, in the order the page lists them: the two kinds of natural image first.
+    pub const MENU: [Dataset; 6] =
+        [Dataset::Natural, Dataset::Photos, Dataset::Bars, Dataset::Strokes, Dataset::Noise, Dataset::Own];
 
     /// Its name in links, files and on the command line.
     pub fn key(self) -> &'static str {
@@ -57,6 +66,13 @@ impl Dataset {
                  form. A control."
             }
             Dataset::Own => "Your own pictures, in grey, cut into random patches.",
+            Dataset::Photos => {
+                "Seven real photographs from scikit-image's sample data, in grey: the camera man (CC0, Lav \
+                 Varshney), the astronaut Eileen Collins (public domain, NASA), a brick wall (CC0, CC0Textures), \
+                 grass (CC0, linolafett), Chelsea the cat (CC0, Stéfan van der Walt), a Falcon 9 launch (public \
+                 domain, SpaceX); the coffee cup (CC0, Rachel Michetti) is held out. Edges form, longer than \
+                 on dead leaves."
+            }
         }
     }
 
@@ -64,12 +80,13 @@ impl Dataset {
     /// the synthetic sets are used as drawn (whitening bars or strokes would only add ringing,
     /// and white noise is already white).
     pub fn whitens(self) -> bool {
-        matches!(self, Dataset::Natural | Dataset::Own)
+        matches!(self, Dataset::Natural | Dataset::Own | Dataset::Photos)
     }
 
     /// The images of a built-in set for `seed`, standardised (mean 0, std 1) and whitened if
     /// `whiten` is set and the set is a photograph; `None` for [`Dataset::Own`], whose
-    /// pictures come from the user (see [`prepare`]).
+    /// pictures come from the user (see [`prepare`]). The photographs are the same for
+    /// every seed.
     pub fn builtin(self, seed: u64, whiten: bool) -> Option<Vec<Image>> {
         let size = NATURAL_IMAGE_SIZE;
         let img = match self {
@@ -77,9 +94,19 @@ impl Dataset {
             Dataset::Bars => bars(size, seed),
             Dataset::Strokes => strokes(size, seed),
             Dataset::Noise => white_noise(size, seed),
+            Dataset::Photos => return Some(prepare(&training_photographs(), whiten)),
             Dataset::Own => return None,
         };
         Some(prepare(&[img], whiten && self.whitens()))
+    }
+
+    /// Pictures never trained on, for the held-out cost: a generated set made from another
+    /// `seed`, or the photograph kept out of training.
+    pub fn held_out(self, seed: u64, whiten: bool) -> Option<Vec<Image>> {
+        match self {
+            Dataset::Photos => Some(prepare(&held_out_photograph(), whiten)),
+            _ => self.builtin(seed, whiten),
+        }
     }
 }
 
@@ -91,9 +118,15 @@ pub fn prepare(images: &[Image], whitened: bool) -> Vec<Image> {
 
 impl Word for Dataset {
     const ALL: &'static [Self] = &Dataset::ALL;
-    const WORDS: &'static [&'static str] = &["natural", "bars", "strokes", "noise", "own"];
-    const LABELS: &'static [&'static str] =
-        &["natural images", "bars (Földiák)", "pen strokes", "white noise (control)", "your pictures (upload first)"];
+    const WORDS: &'static [&'static str] = &["natural", "bars", "strokes", "noise", "own", "photos"];
+    const LABELS: &'static [&'static str] = &[
+        "natural images",
+        "bars (Földiák)",
+        "pen strokes",
+        "white noise (control)",
+        "your pictures (upload first)",
+        "photographs",
+    ];
 }
 
 #[cfg(test)]
@@ -107,6 +140,30 @@ mod tests {
         }
         assert_eq!(Dataset::from_key("mnist"), None);
         assert!(Dataset::Own.builtin(1, true).is_none());
+        let mut menu = Dataset::MENU.to_vec();
+        menu.sort_by_key(|d| *d as usize);
+        assert_eq!(menu, Dataset::ALL);
+        // old links keep their words; new sets are appended
+        assert_eq!(Dataset::ALL.map(Dataset::key)[..5], ["natural", "bars", "strokes", "noise", "own"]);
+    }
+
+    #[test]
+    fn photographs_are_whitened_credited_and_held_out_apart() {
+        let train = Dataset::Photos.builtin(1, true).unwrap();
+        assert_eq!(train, Dataset::Photos.builtin(9, true).unwrap(), "the same for every seed");
+        assert_eq!(train.len(), 6);
+        for img in &train {
+            assert!(img.mean().abs() < 1e-3 && (img.std() - 1.0).abs() < 1e-3);
+        }
+        assert_ne!(train, Dataset::Photos.builtin(1, false).unwrap());
+        let held = Dataset::Photos.held_out(7, true).unwrap();
+        assert_eq!(held.len(), 1);
+        assert!(train.iter().all(|t| t != &held[0]));
+        assert_eq!(Dataset::Natural.held_out(7, true), Dataset::Natural.builtin(7, true));
+        let text = Dataset::Photos.what_it_shows();
+        for c in super::super::photos::CREDITS {
+            assert!(text.contains(c.licence.split(" (").next().unwrap()), "{}", c.licence);
+        }
     }
 
     #[test]

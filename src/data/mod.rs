@@ -15,12 +15,14 @@
 
 mod bars;
 mod dataset;
+mod dct;
 mod dead_leaves;
 mod image;
 mod noise;
 mod normalize;
 mod own;
 mod patches;
+mod photos;
 mod strokes;
 mod whiten;
 
@@ -32,6 +34,7 @@ pub use noise::{standard_normals, white_noise};
 pub use normalize::{normalize_patches, patch_sigma};
 pub use own::{fit, image_from_rgba, MAX_SIDE, MIN_SIDE};
 pub use patches::{check_images, draw_patches, PatchSampler};
+pub use photos::{photographs, Credit, CREDITS};
 pub use strokes::strokes;
 pub use whiten::whiten;
 

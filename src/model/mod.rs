@@ -31,6 +31,7 @@ pub mod cost;
 pub mod edges;
 pub mod family;
 pub mod fista;
+pub mod gabor;
 pub mod gemm;
 pub mod gradcheck;
 pub mod hyper;

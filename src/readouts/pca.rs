@@ -134,7 +134,9 @@ mod tests {
     #[test]
     fn natural_patch_components_are_global() {
         // the doc's claim: PCA of natural patches gives spread-out gratings, not the
-        // localized edges a sparse code finds (random noise scores ~0.25, edges ≥ 0.40)
+        // localized edges a sparse code finds (random noise scores ~0.25, edges ≥ 0.40).
+        // A few of the leading components are Gabor-shaped at the largest scale (the reference
+        // fit in tests/edges_gabor.rs agrees: 3 of 16), but never enough for "edges formed".
         let mut s = PatchSampler::new(natural_images(1), 8, 3).unwrap();
         let mut x = DMatrix::zeros(64, 4096);
         s.fill(&mut x);
@@ -142,6 +144,7 @@ mod tests {
         let shapes: Vec<_> = c.row_iter().map(|r| filter_shape(&r.iter().copied().collect::<Vec<_>>(), 8)).collect();
         let mean_loc = shapes.iter().map(|s| s.localization).sum::<f32>() / 16.0;
         assert!(mean_loc < 0.33, "mean localization {mean_loc}");
-        assert!(shapes.iter().all(|s| !s.is_edge()), "{shapes:?}");
+        let edges = shapes.iter().filter(|s| s.is_edge()).count();
+        assert!((edges as f32) < crate::readouts::verdict::FORMED_SHARE * 16.0, "{edges} of 16: {shapes:?}");
     }
 }

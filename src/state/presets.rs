@@ -31,7 +31,7 @@ const PRESETS: &[Preset] = &[
         id: "ufldl",
         name: "UFLDL classic",
         what_it_shows: "The textbook run (25 units, ρ = 0.01, β = 3): the filters become small oriented edges, \
-                        like V1 simple cells (about half after 3,000 steps, two thirds after 10,000).",
+                        like V1 simple cells (about 70 % after 3,000 steps, nearly all after 10,000).",
         params: Params::default,
     },
     Preset {
@@ -103,7 +103,8 @@ const PRESETS: &[Preset] = &[
         id: "contractive",
         name: "Contractive vs sparse autoencoder",
         what_it_shows: "Penalising how much the code moves with the input (‖∂h/∂x‖²) makes a robust code, not a \
-                        sparse one: measured here, no setting gives edges; from λ_J ≈ 1 the units saturate.",
+                        sparse one: measured here, λ_J = 0.1 gives no edges, only blobs; from λ_J ≈ 1 the units saturate \
+                        and the filters turn into broad ramps.",
         params: || Params { models: vec!["contractive", "sae"], ..Params::default() },
     },
     Preset {
@@ -297,8 +298,10 @@ mod tests {
             // each arm trains what its claim needs and checks every part of the claim
             match id {
                 "ufldl" => {
-                    assert!((0.35..=0.65).contains(&c3000.edges), "{id}: about half edges after 3,000: {c3000:?}");
-                    assert!((0.55..=0.8).contains(&c10000.edges), "{id}: two thirds after 10,000: {c10000:?}");
+                    // measured by the Gabor-fit verdict (0.72 and 0.96); the old window rule missed
+                    // the longer edges and said half and two thirds
+                    assert!((0.55..=0.85).contains(&c3000.edges), "{id}: about 70 % edges after 3,000: {c3000:?}");
+                    assert!(c10000.edges >= 0.85, "{id}: nearly all after 10,000: {c10000:?}");
                     assert!(c10000.localization > c1500.localization, "{id}: edges are small (local)");
                 }
                 "no-sparsity" => {
@@ -403,14 +406,15 @@ mod tests {
                         cae.edges < 0.3 && cae.saturated < 0.05,
                         "{id}: no edges, no saturation at λ_J = 0.1: {cae:?}"
                     );
-                    // the same lane with λ_J = 1: still no edges, and the units saturate
+                    // the same lane with λ_J = 1: the units saturate; the broad ramps it learns pass
+                    // the Gabor-fit verdict in part (0.44 here), so edges are not claimed either way
                     let m = crate::model::registry::MODELS.iter().position(|m| m.key == "contractive").unwrap();
                     let mut strong = Params { models: vec!["contractive"], ..p.clone() };
                     strong.knobs[m][crate::model::contractive::LAMBDA_J] = 1.0;
                     let r = train(&strong, &at);
                     show("contractive λ_J=1", &at, &r);
                     let l = &r[0][0];
-                    assert!(l.edges < 0.3 && l.saturated > 0.3, "{id}: from λ_J ≈ 1 the units saturate: {l:?}");
+                    assert!(l.saturated > 0.3, "{id}: from λ_J ≈ 1 the units saturate: {l:?}");
                 }
                 "topk-auxk" => {
                     let at = [500, 1000];

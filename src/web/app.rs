@@ -130,7 +130,7 @@ fn pictures_key(p: &Params, own_generation: u32) -> PicturesKey {
 /// patches come from the same pictures, as there is no second set).
 fn pictures_for(p: &Params, own: &[Image], generation: u32) -> Result<Pictures, String> {
     let key = pictures_key(p, generation);
-    match (p.data.builtin(IMAGE_SEED, p.whiten), p.data.builtin(HELD_OUT_IMAGE_SEED, p.whiten)) {
+    match (p.data.builtin(IMAGE_SEED, p.whiten), p.data.held_out(HELD_OUT_IMAGE_SEED, p.whiten)) {
         (Some(train), Some(held_out)) => Ok(Pictures { key, train: train.into(), held_out: held_out.into() }),
         _ if own.is_empty() => Err("no pictures of your own are loaded (use “Use your own pictures…”)".into()),
         _ => {

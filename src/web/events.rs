@@ -272,11 +272,12 @@ fn toggle_play(app: &mut App) {
 }
 
 /// A preset replaces the experiment but keeps how the page is shown and paced, and keeps
-/// training on the user's own pictures unless it is about other data (bars, noise).
+/// training on the user's own pictures or the photographs unless it is about other data (bars,
+/// noise): a preset that names the natural images means "natural pictures".
 fn use_preset(app: &mut App, preset: Params, name: &str) {
     let p = app.params();
     let (data, whiten) = match (p.data, preset.data) {
-        (Dataset::Own, Dataset::Natural) => (p.data, p.whiten),
+        (Dataset::Own | Dataset::Photos, Dataset::Natural) => (p.data, p.whiten),
         _ => (preset.data, preset.whiten),
     };
     let next = Params {

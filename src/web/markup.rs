@@ -287,7 +287,7 @@ fn knob_rows(prefix: &str, lane: &str) -> String {
 
 /// One `<option>` per dataset; "your pictures" stays disabled until some are uploaded.
 fn data_options() -> String {
-    Dataset::ALL
+    Dataset::MENU
         .iter()
         .map(|&d| {
             let extra = if d == Dataset::Own { " disabled" } else { "" };

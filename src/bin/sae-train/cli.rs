@@ -91,7 +91,7 @@ pub struct EvalArgs {
 #[command(next_help_heading = "Data")]
 pub struct DataArgs {
     /// A built-in set, generated from --image-seed (default: natural in train, the model's
-    /// own set in eval): natural, bars, strokes or noise.
+    /// own set in eval): natural, photos, bars, strokes or noise.
     #[arg(long, value_name = "SET", value_parser = parse_dataset, conflicts_with_all = ["png", "raw"])]
     pub data: Option<Dataset>,
     /// Seed of the built-in image.
