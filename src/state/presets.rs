@@ -130,7 +130,8 @@ const PRESETS: &[Preset] = &[
         what_it_shows: "Two ways to a code that ignores small changes of its input: train on noisy patches (left, \
                         a plain denoising autoencoder, σ = 0.3) or penalise ‖∂h/∂x‖ on clean ones (right). Noise \
                         halves the code's Jacobian norm of a plain autoencoder (about 2.2 against 4.2), the \
-                        contractive penalty cuts it to under 1; without a sparsity penalty neither makes edges.",
+                        contractive penalty cuts it to under 1; without a sparsity penalty neither forms edges (a few \
+                        contractive filters pass the edge test, far from the sparse models' share).",
         params: || Params {
             noise: 0.3,
             beta: 0.0,
@@ -437,7 +438,7 @@ mod tests {
                     assert!((1.7..=2.7).contains(&j(dae)) && (3.4..=5.0).contains(&j(ae)), "{id}: about 2.2 vs 4.2");
                     assert!(j(dae) < 0.6 * j(ae), "{id}: noise halves it: {} vs {}", j(dae), j(ae));
                     assert!(j(cae) < 1.0, "{id}: the contractive penalty cuts it to under 1: {cae:?}");
-                    assert!(dae.edges < 0.1 && cae.edges < 0.1, "{id}: neither makes edges: {r:?}");
+                    assert!(dae.edges < 0.1 && cae.edges < 0.3, "{id}: neither forms edges, a few pass: {r:?}");
                 }
                 other => panic!("{other}: no check of this preset's one-liner; add one"),
             }
