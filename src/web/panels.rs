@@ -221,7 +221,8 @@ impl Panels {
         let filter: Vec<f32> = filters.row(j).iter().copied().collect();
         let norm = filter.iter().map(|w| w * w).sum::<f32>().sqrt();
         let top: Vec<(f32, &[f32])> = self.top.top(j).collect();
-        self.unit.draw(j, &filter, p, rho_hat.get(j).copied().unwrap_or(f32::NAN), rho, norm, &top)?;
+        let unit_rho = if kind == CodeKind::Unit { rho } else { f32::NAN };
+        self.unit.draw(j, &filter, p, rho_hat.get(j).copied().unwrap_or(f32::NAN), unit_rho, norm, &top)?;
         self.filters_copy.draw(&filters, p)?;
 
         let verdict = edge_verdict(&filters, p);

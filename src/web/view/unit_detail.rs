@@ -34,7 +34,8 @@ impl UnitDetailView {
     }
 
     /// Draws unit `unit`: `filter` (its patch² incoming weights, row-major; grey = its mean, its
-    /// largest |w| black or white), the lines "unit 7", "ρ̂ = … (target ρ = …)" and
+    /// largest |w| black or white), the lines "unit 7", "ρ̂ = … (target ρ = …)" ("mean code = …"
+    /// when `rho` is NaN: a model without a target rate) and
     /// "‖w‖ = …", and up to 8 of `top` (activation, patch² values in [0, 1]), most exciting
     /// first as given, each with its activation underneath; "no patches seen yet" when `top`
     /// is empty. Short slices are padded (weights with 0, patch pixels with black).
@@ -80,11 +81,14 @@ impl UnitDetailView {
         paint::text_style(ctx, paint::FONT_BIG, TEXT, "left");
         ctx.fill_text_with_max_width(text, x, l.lines[0] as f64, room)?;
         text.clear();
-        text.push_str("ρ̂ = ");
+        // models without a target rate (NaN) show their mean code alone
+        text.push_str(if rho.is_nan() { "mean code = " } else { "ρ̂ = " });
         write_sig(text, rho_hat as f64, 2);
-        text.push_str(" (target ρ = ");
-        write_sig(text, rho as f64, 2);
-        text.push(')');
+        if !rho.is_nan() {
+            text.push_str(" (target ρ = ");
+            write_sig(text, rho as f64, 2);
+            text.push(')');
+        }
         paint::text_style(ctx, paint::FONT_CAPTION, TEXT, "left");
         ctx.fill_text_with_max_width(text, x, l.lines[1] as f64, room)?;
         text.clear();
