@@ -52,6 +52,7 @@ pub const SPEC: ModelSpec = ModelSpec {
     key: "relu-l1",
     name: "ReLU + L1 autoencoder",
     about: "ReLU codes, linear decoder, L1 penalty on each code times its decoder column's norm",
+    cost: "J = (1/2m)Σ‖x̂ − x‖² + l1 · (1/m)Σ Σⱼ |zⱼ|·‖W_dec[:, j]‖, with z = ReLU(W_enc x + b_enc), x̂ = W_dec z + b_dec.",
     lesson: "Measured here: edges by about 1 000 steps at l1 = 1.5 (≈ 3 units active per patch); with l1 = 0 the code is dense and no edges form.",
     knobs: &[
         Knob {

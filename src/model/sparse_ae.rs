@@ -20,6 +20,7 @@ pub const SPEC: ModelSpec = ModelSpec {
     key: "sae",
     name: "Sparse autoencoder",
     about: "UFLDL's sigmoid autoencoder with a KL (or L1) penalty on each unit's mean activation",
+    cost: "J = (1/2m)Σ‖x̂ − x‖² + (λ/2)(‖W1‖² + ‖W2‖²) + β Σⱼ KL(ρ‖ρ̂ⱼ), with a = σ(W1x + b1), x̂ = σ(W2a + b2) (or the L1 weight · mean |a| instead of the KL term).",
     lesson: "Measured here: edges form in about 2 000 steps (Adam, batch 256); with β = 0 (no sparsity) they never do.",
     knobs: &[],
     optimizer: OptimizerKind::Adam,

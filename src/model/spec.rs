@@ -30,6 +30,8 @@ pub struct ModelSpec {
     pub name: &'static str,
     /// One line on what it is, for the menu's tooltip and the CLI's help.
     pub about: &'static str,
+    /// Its cost, as a formula in one line of plain text (shown beside its filters).
+    pub cost: &'static str,
     /// What it learns from whitened natural patches here, as measured by its edge test: the
     /// page shows it beside the filters.
     pub lesson: &'static str,

@@ -85,6 +85,14 @@ const PRESETS: &[Preset] = &[
         params: || Params { data: Dataset::Noise, ..Params::default() },
     },
     Preset {
+        id: "sparse-coding",
+        name: "Sparse coding (Olshausen & Field 1996)",
+        what_it_shows: "No encoder: each patch's code is found by optimisation (FISTA, 10 iterations), a dictionary \
+                        of unit atoms learns by SGD. Nearly all of its 25 atoms are edges within a few hundred \
+                        steps, about 3 of them in use per patch; the inference panel shows each code converge.",
+        params: || Params { models: vec!["sparse-coding"], ..Params::default() },
+    },
+    Preset {
         id: "sae-vs-sparse-coding",
         name: "Sparse autoencoder vs sparse coding",
         what_it_shows: "Olshausen & Field's sparse coding beside the autoencoder on the same patches: its codes are \
@@ -385,6 +393,14 @@ mod tests {
                     let (sae, sc) = (&r[0][0], &r[0][1]);
                     assert!(sc.edges >= 0.8, "{id}: nearly all atoms are edges within a few hundred steps: {sc:?}");
                     assert!(sae.edges < 0.1, "{id}: long before the autoencoder's: {sae:?}");
+                }
+                "sparse-coding" => {
+                    let at = [400];
+                    let r = train(&p, &at);
+                    show(id, &at, &r);
+                    let sc = &r[0][0];
+                    assert!(sc.edges >= 0.8, "{id}: nearly all atoms are edges within a few hundred steps: {sc:?}");
+                    assert!((2.0..=4.5).contains(&sc.mean_l0), "{id}: about 3 in use per patch: {sc:?}");
                 }
                 "topk-vs-relu-l1" => {
                     let at = [1000];

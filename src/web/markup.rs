@@ -87,6 +87,7 @@ pub fn html() -> String {
     <p class="explain">Each tile is one unit's filter (grey = the tile's mean, each tile has its own contrast).
       With sparsity they become small, oriented edge detectors, like simple cells in the visual cortex.</p>
     <p class="lane-diag" id="lane1-diag" aria-live="off"></p>
+    <p class="explain formula" id="lane1-cost"></p>
     <p class="explain lesson" id="lane1-lesson"></p>
   </section>
   <section data-hide="filters" class="panel" id="lane2-panel" hidden>
@@ -94,6 +95,7 @@ pub fn html() -> String {
     <canvas id="filters-2" width="320" height="320" aria-label="Filters of the second model, trained on the same patches"></canvas>
     <p class="lane-verdict" id="lane2-verdict" aria-live="off"></p>
     <p class="lane-diag" id="lane2-diag" aria-live="off"></p>
+    <p class="explain formula" id="lane2-cost"></p>
     <p class="explain lesson" id="lane2-lesson"></p>
   </section>
   <section data-hide="diagram" class="panel">

@@ -20,6 +20,7 @@ use crate::web::dom::find;
 pub struct LanesView {
     names: [HtmlElement; 2],
     lessons: [HtmlElement; 2],
+    costs: [HtmlElement; 2],
     diags: [HtmlElement; 2],
     second: HtmlElement,
     readout_choice: HtmlElement,
@@ -39,6 +40,7 @@ impl LanesView {
         Ok(LanesView {
             names: [find(root, "#lane1-name")?, find(root, "#lane2-name")?],
             lessons: [find(root, "#lane1-lesson")?, find(root, "#lane2-lesson")?],
+            costs: [find(root, "#lane1-cost")?, find(root, "#lane2-cost")?],
             diags: [find(root, "#lane1-diag")?, find(root, "#lane2-diag")?],
             second: find(root, "#lane2-panel")?,
             readout_choice: find(root, "#readout-choice")?,
@@ -52,7 +54,7 @@ impl LanesView {
         })
     }
 
-    /// Names each lane (`names`, see `Params::lane_names`) and what its model learns; shows the second panel and the readout
+    /// Names each lane (`names`, see `Params::lane_names`), its model's cost and what it learns; shows the second panel and the readout
     /// choice (set to `readout_lane`) only when there is a second lane. Call when the
     /// settings change.
     pub fn show(&self, models: &[&str], names: &[String], readout_lane: usize) {
@@ -61,6 +63,7 @@ impl LanesView {
             let spec = models.get(i).and_then(|k| registry::spec(k));
             name.set_text_content(names.get(i).map(String::as_str));
             lesson.set_text_content(spec.map(|s| s.lesson));
+            self.costs[i].set_text_content(spec.map(|s| s.cost));
             self.diags[i].set_text_content(None);
         }
         self.second.set_hidden(models.len() < 2);
