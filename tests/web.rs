@@ -200,7 +200,6 @@ fn a_shape_change_asks_first_and_keeps_later_live_changes() {
     assert_eq!(a.trainer().model().hidden(), 40);
     assert!((a.params().rho - 0.05).abs() < 0.002, "ρ from after the question: {}", a.params().rho);
     assert_eq!(a.trainer().steps(), 0);
-    assert!(a.running(), "“Restart now” starts training, even after a pause");
 }
 
 /// Pixels of `px` (RGBA) within a small distance of `colour`.

@@ -499,20 +499,16 @@ impl App {
     }
 
     /// The answer to "restart?": a shape asked for comes on top of whatever live settings
-    /// are in force now; a preset is its whole experiment. "Restart now" starts training,
-    /// even when the old run had paused (at "stop after", say): that is what it says.
+    /// are in force now, and the new run plays or stays paused as the old one did (a pause
+    /// is the user's); a preset is its whole experiment, and it starts training.
     pub(crate) fn resolve_pending(&mut self, restart: bool) {
         match self.question.take() {
-            Some(Question::Shape(shape)) if restart => {
-                self.rebuild(self.params.with_shape_of(&shape));
-                self.set_running(true);
-            }
+            Some(Question::Shape(shape)) if restart => self.rebuild(self.params.with_shape_of(&shape)),
             Some(Question::Pictures(shape, pictures)) if restart => {
                 self.own = pictures;
                 self.own_generation += 1;
                 self.form.set_own_pictures(self.own.len());
-                self.rebuild(self.params.with_shape_of(&shape));
-                self.set_running(true);
+                self.rebuild(self.params.with_shape_of(&shape))
             }
             Some(Question::Experiment(next)) if restart => {
                 self.rebuild(next);
