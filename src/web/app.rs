@@ -31,6 +31,8 @@ use crate::train::Trainer;
 /// Milliseconds of training per animation frame: with drawing (~2 ms) a frame stays well
 /// under 20 ms, so the page keeps animating smoothly.
 pub const TRAIN_BUDGET_MS: f64 = 10.0;
+/// Milliseconds of training in a frame that also redraws the readouts.
+const READOUT_FRAME_BUDGET_MS: f64 = 3.0;
 /// Redraw interval of the loss chart and readouts (plotters redraws axes and labels each time).
 const READOUT_MS: f64 = 250.0;
 /// Redraw interval of the whole-image reconstruction.
@@ -79,6 +81,8 @@ pub struct App {
     /// The shown code as node opacities in [0, 1] (see `readouts::code_kind`).
     shown_levels: Vec<f32>,
     last_readout: f64,
+    /// The readout panels are drawn on this frame (the one after the cost chart).
+    panels_next: bool,
     last_slow_readout: f64,
     pub(crate) ui: Ui,
     filters: FilterView,
@@ -187,6 +191,7 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         shown_recon: DMatrix::zeros(n, 1),
         shown_levels: Vec::with_capacity(hidden),
         last_readout: f64::NEG_INFINITY,
+        panels_next: false,
         last_slow_readout: f64::NEG_INFINITY,
         ui,
     };
@@ -248,7 +253,12 @@ impl App {
         let readout_due = now - self.last_readout >= READOUT_MS;
         let panels = &mut self.panels;
         let followed = panels.lane();
-        let tick = self.session.tick(now, &mut dom::now_ms, TRAIN_BUDGET_MS, followed, &mut |trainer| {
+        // frames that redraw the readouts (4 a second) or the whole image (once a second) spend
+        // several ms drawing, more with two models: they train for less, so they stay in budget
+        let slow_due = now - self.last_slow_readout >= SLOW_READOUT_MS;
+        let drawing = readout_due || self.panels_next || slow_due;
+        let budget = if drawing { READOUT_FRAME_BUDGET_MS } else { TRAIN_BUDGET_MS };
+        let tick = self.session.tick(now, &mut dom::now_ms, budget, followed, &mut |trainer| {
             panels.observe(trainer);
             // the held-out cost is sampled when the chart is about to be redrawn
             if readout_due {
@@ -302,20 +312,27 @@ impl App {
         self.show_running();
     }
 
-    fn draw(&mut self, now: f64, readout_due: bool) -> Result<(), JsValue> {
+    /// Draws every frame's views; with `chart_due` the cost chart, and on the frame after it
+    /// the readout panels and the status line (one frame could not hold both with two models:
+    /// about 6 and 9 ms); the whole image on a frame with neither (or late, on a chart frame).
+    fn draw(&mut self, now: f64, chart_due: bool) -> Result<(), JsValue> {
         let p = self.params.patch;
+        let panels_due = std::mem::replace(&mut self.panels_next, chart_due);
         self.session.trainer().model().filters_into(&mut self.filter_rows);
         self.filters.draw(&self.filter_rows, p)?;
-        self.lanes.draw(self.session.trainer_mut(), self.shown.as_slice(), readout_due)?;
+        self.lanes.draw(self.session.trainer_mut(), self.shown.as_slice(), panels_due)?;
         let (model, ctx) = self.session.trainer_mut().model_ctx_mut(self.panels.lane());
         model.encode(&self.shown, &ctx, &mut self.shown_code);
         model.decode(&self.shown_code, &mut self.shown_recon);
         display_levels(model.code_kind(), self.shown_code.as_slice(), &mut self.shown_levels);
         let (hidden, recon) = (self.shown_levels.as_slice(), self.shown_recon.as_slice());
         self.diagram.draw(self.shown.as_slice(), hidden, recon, p)?;
-        if readout_due {
+        if chart_due {
             let lanes = chart_lanes(&self.session);
             self.loss.draw(&ChartData { lanes: &lanes, followed: self.panels.lane(), full: self.loss_full })?;
+            self.last_readout = now;
+        }
+        if panels_due {
             let verdict = self.panels.draw(
                 self.session.trainer(),
                 self.params.data,
@@ -328,9 +345,8 @@ impl App {
                 self.session.note_formed();
             }
             self.update_status(now, verdict.edge_units, verdict.units, formed);
-            self.last_readout = now;
-        }
-        if now - self.last_slow_readout >= SLOW_READOUT_MS {
+        } else if now - self.last_slow_readout >= SLOW_READOUT_MS * if chart_due { 2.0 } else { 1.0 } {
+            // not on a chart frame, unless frames are so slow that it would starve
             self.panels.draw_slow(self.session.trainer_mut())?;
             self.last_slow_readout = now;
         }
