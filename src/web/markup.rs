@@ -193,7 +193,7 @@ pub fn html() -> String {
       <dt>β (sparsity weight)</dt><dd>How hard the penalty β·Σ<sub>j</sub> KL(ρ‖ρ̂<sub>j</sub>) pushes. KL(ρ‖ρ̂) =
         ρ·log(ρ/ρ̂) + (1−ρ)·log((1−ρ)/(1−ρ̂)) is zero when ρ̂ = ρ and grows fast as ρ̂ drifts away.</dd>
       <dt>λ (weight decay)</dt><dd>(λ/2)(‖W1‖²+‖W2‖²) keeps weights small, so units cannot cheat the sparsity penalty
-        with huge weights and tiny activations. Fixed at 10<sup>−4</sup> here.</dd>
+        with huge weights and tiny activations. 10<sup>−4</sup> by default, live under All settings.</dd>
     </dl>
     <h3>Try this</h3>
     <p class="hint">Each loads its preset and trains a fresh model from new random weights, since that is what its line

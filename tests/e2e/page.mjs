@@ -134,6 +134,22 @@ try {
     console.log(`     PNG ${w}×${h}, SVG ${svg.length} bytes, CSV ${csv.length - 1} rows to step ${lastStep}`);
   });
 
+  await check("on a phone (360 and 390 px wide) the page never scrolls sideways, with one model or two", async () => {
+    const phone = await freshPage(browser, server);
+    for (const hash of ["", "#models=sae,sparse-coding"]) {
+      for (const width of [360, 390]) {
+        await phone.setViewportSize({ width, height: 800 });
+        await phone.goto(server.url + hash);
+        await phone.waitForSelector("#status");
+        await phone.waitForTimeout(500);
+        const [scroll, client] = await phone.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+        assert(scroll <= client, `${width} px${hash}: the page is ${scroll} px wide`);
+      }
+    }
+    assert(phone.errors.length === 0, phone.errors.join(" | "));
+    await phone.context().close();
+  });
+
   await check("no errors, no requests to other hosts, and no network request at all after load", async () => {
     assert(page.afterLoad.length === 0, `requests after load: ${page.afterLoad.join(" ")}`);
     await page.click("#play");
