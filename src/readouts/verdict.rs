@@ -3,6 +3,7 @@
 
 use nalgebra::DMatrix;
 
+use crate::data::Dataset;
 use crate::model::edges::filter_shapes;
 
 /// Edge share from which the verdict is [`VerdictLevel::Formed`].
@@ -63,6 +64,19 @@ pub fn edge_verdict(w1: &DMatrix<f32>, patch: usize) -> EdgeVerdict {
         }
     };
     EdgeVerdict { share, edge_units, units, level, text }
+}
+
+impl EdgeVerdict {
+    /// The sentence fitted to the data: on white noise "no edges" is the expected outcome of
+    /// a control, not a sign of a random start or too little sparsity.
+    pub fn for_data(mut self, data: Dataset) -> EdgeVerdict {
+        if data == Dataset::Noise && self.level == VerdictLevel::None {
+            self.text = "No edge detectors, as expected: white noise has no structure for a filter to find (a \
+                         control)."
+                .to_string();
+        }
+        self
+    }
 }
 
 #[cfg(test)]
@@ -135,5 +149,15 @@ mod tests {
     fn without_sparsity_no_edges_form() {
         let v = trained(Hyper { beta: 0.0, ..Default::default() }, 2000);
         assert_eq!(v.level, VerdictLevel::None, "{v:?}");
+    }
+
+    #[test]
+    fn on_noise_no_edges_is_the_expected_outcome() {
+        let random = edge_verdict(&DMatrix::from_fn(25, 64, |i, j| ((i * 31 + j * 17) % 13) as f32 - 6.0), 8);
+        assert_eq!(random.level, VerdictLevel::None);
+        assert!(random.text.contains("random start"), "{}", random.text);
+        let noise = random.clone().for_data(Dataset::Noise);
+        assert!(noise.text.contains("as expected") && !noise.text.contains("random start"), "{}", noise.text);
+        assert_eq!(random.clone().for_data(Dataset::Natural), random);
     }
 }

@@ -227,7 +227,7 @@ impl Panels {
 
         let verdict = edge_verdict(&filters, p);
         // on bars the edge indicator does not apply (a bar spans the patch): say what does
-        let banner = if data == Dataset::Bars { bar_verdict(&filters, p) } else { verdict.clone() };
+        let banner = if data == Dataset::Bars { bar_verdict(&filters, p) } else { verdict.clone().for_data(data) };
         let class = match banner.level {
             VerdictLevel::None => "verdict none",
             VerdictLevel::Emerging => "verdict emerging",
