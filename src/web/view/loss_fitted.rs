@@ -6,8 +6,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::loss::{cost_curves, err, legend, penalty_curves, ChartData, LEGEND_H, Y_LABELS};
-use super::loss_parts::{draw_line, legend_row, Stroke, AXIS, FONT, LANE_COLOURS, MUTED, TEXT};
+use super::loss_parts::{
+    cost_curves, draw_line, err, legend, legend_row, penalty_curves, ChartData, Stroke, AXIS, FONT, LANE_COLOURS,
+    LEGEND_H, MUTED, TEXT, Y_LABELS,
+};
 use crate::history::LossPoint;
 use crate::raster::{
     fit_start, fitted_range, format_cost, format_linear, format_step, log_range, log_ticks, step_range,

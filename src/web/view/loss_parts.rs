@@ -1,5 +1,5 @@
-//! The cost chart's pieces: colours, which cost a curve reads, how it is stroked, and the
-//! legend row (see [`super::loss`]).
+//! The cost chart's pieces, shared by its two views: the data it draws, colours, which cost a
+//! curve reads, how it is stroked, the curves of each panel and the legend (see [`super::loss`]).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -144,4 +144,98 @@ pub fn legend_row<DB: DrawingBackend>(
         right = a - 18;
     }
     Ok(())
+}
+
+/// Height of the legend row above the plot area.
+pub const LEGEND_H: u32 = 28;
+/// Width of a y axis' label area.
+pub const Y_LABELS: u32 = 64;
+
+/// One lane's curves.
+#[derive(Clone, Copy, Debug)]
+pub struct LaneCurves<'a> {
+    /// The model's name, for the legend and the lane's axis.
+    pub name: &'a str,
+    /// The model's penalty terms' names, in the order of [`LossPoint::penalties`].
+    pub penalty_names: &'a [&'a str],
+    /// The lane's history, oldest first.
+    pub points: &'a [LossPoint],
+}
+
+/// Everything the chart shows.
+#[derive(Clone, Copy, Debug)]
+pub struct ChartData<'a> {
+    /// Each lane's curves, in lane order (lane `i` gets colour `i`).
+    pub lanes: &'a [LaneCurves<'a>],
+    /// The lane the readouts follow: its penalty terms and held-out cost are shown.
+    pub followed: usize,
+    /// The full view: every step and term on one log axis.
+    pub full: bool,
+}
+
+/// The total and reconstruction of every lane, and the followed lane's held-out cost.
+pub fn cost_curves(data: &ChartData) -> Vec<Curve> {
+    let mut out = Vec::new();
+    for lane in 0..data.lanes.len() {
+        let colour = LANE_COLOURS[lane % LANE_COLOURS.len()];
+        out.push(Curve { lane, term: Term::Recon, colour, stroke: Stroke::Dashed });
+        out.push(Curve { lane, term: Term::Total, colour, stroke: Stroke::Solid(2) });
+    }
+    let colour = LANE_COLOURS[data.followed % LANE_COLOURS.len()];
+    out.push(Curve { lane: data.followed, term: Term::HeldOut, colour, stroke: Stroke::Dots });
+    out
+}
+
+/// The followed lane's penalty terms, by name, and its weight decay.
+pub fn penalty_curves(data: &ChartData) -> Vec<Curve> {
+    let lane = data.followed;
+    let names = data.lanes.get(lane).map_or(0, |l| l.penalty_names.len());
+    let mut out: Vec<Curve> = (0..names.min(Term::PENALTY_COLOURS.len()))
+        .map(|k| Curve { lane, term: Term::Penalty(k), colour: Term::PENALTY_COLOURS[k], stroke: Stroke::Solid(2) })
+        .collect();
+    out.push(Curve { lane, term: Term::Decay, colour: Term::DECAY_COLOUR, stroke: Stroke::Solid(1) });
+    out
+}
+
+/// The legend: the lanes' names in their colours on the left, what each line style means on
+/// the right (with `extra` entries, e.g. the penalty terms, after it).
+pub fn legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+    curves: &[Curve],
+    y: i32,
+    text_scale: f64,
+) -> Result<(), String> {
+    let (w, _) = root.dim_in_pixel();
+    let names: Vec<(String, RGBColor)> = data
+        .lanes
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.name.to_string(), LANE_COLOURS[i % LANE_COLOURS.len()]))
+        .collect();
+    let mut x = 12 + Y_LABELS as i32 / 2;
+    for (name, colour) in &names {
+        let style = (FONT, 13.0 * text_scale).into_font().style(FontStyle::Bold).color(colour);
+        let style = style.pos(Pos::new(HPos::Left, VPos::Center));
+        root.draw_text(name, &style, (x, y)).map_err(err)?;
+        let measure = (FONT, 13.0).into_font().style(FontStyle::Bold).color(colour);
+        x += root.estimate_text_size(name, &measure).map_err(err)?.0 as i32 + 18;
+    }
+    let key: Vec<(String, RGBColor, Stroke)> = curves
+        .iter()
+        .filter(|c| c.lane == data.followed || matches!(c.term, Term::Total | Term::Recon))
+        .filter(|c| c.lane == data.followed || data.lanes.len() == 1)
+        .map(|c| {
+            // one lane: the key is in its colour; more: the line styles in neutral grey
+            let colour =
+                if data.lanes.len() > 1 && matches!(c.term, Term::Total | Term::Recon) { AXIS } else { c.colour };
+            (c.term.label(data.lanes[c.lane].penalty_names), colour, c.stroke)
+        })
+        .collect();
+    legend_row(root, &key, w as i32 - 12, y, text_scale)
+}
+
+/// A plotters error as the message the chart returns.
+pub fn err(e: impl std::fmt::Display) -> String {
+    format!("loss chart: {e}")
 }
