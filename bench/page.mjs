@@ -1,7 +1,10 @@
 // Page rows: the release page (dist/) at defaults in headless Chromium for 10 s of training.
 // Frame times come from requestAnimationFrame timestamps (an init script registers its rAF
 // loop before the app's, so it sees every frame); the same loop notes when #status first
-// shows a step and first says "formed at step". Also the sizes of dist/: .wasm raw and
+// shows a step and first says "formed at step". Then the heavy row: 400 hidden × 16×16 ×
+// batch 2048, frame times over 5 s after 6 s of training, and a click on Pause: how long
+// until the button says Play and until the step count stops. Each row says where training
+// ran (the worker, or the page's own thread). Also the sizes of dist/: .wasm raw and
 // gzip -9, and the sum of gzip -9 over every file. Usage: node bench/page.mjs <dist> <out.json>
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -55,10 +58,52 @@ try {
     startedAt: b.started / 1000, formedAt: b.formed === null ? null : b.formed / 1000,
     formedStep: appSeconds ? Number(appSeconds[1]) : null, formedAppSeconds: appSeconds ? Number(appSeconds[2]) : null,
     stepsPerSecond: Number((b.status.match(/([\d.]+) steps\/s/) || [])[1] ?? NaN), status: b.status,
+    training: await page.evaluate(() => document.body.dataset.training),
   };
+  await page.close();
+  result.heavy = await heavy(await freshPage(browser, (e) => errors.push(e)));
 } finally {
   await browser.close();
   server.close();
 }
+/** The heavy row (see the header). */
+async function heavy(page) {
+  await page.goto(server.url + "#hidden=400&patch=16&batch=2048");
+  await page.waitForFunction(() => ["worker", "page"].includes(document.body.dataset.training), null, { timeout: 30000 });
+  await page.waitForTimeout(6000);
+  const r = await page.evaluate(() => new Promise((done) => {
+    const frames = [];
+    const step = () => Number((document.getElementById("status").textContent.match(/step (\d+)/) || [])[1]);
+    let last = performance.now();
+    const end = last + 5000;
+    const measure = (now) => {
+      frames.push(now - last);
+      last = now;
+      if (now < end) return requestAnimationFrame(measure);
+      const btn = document.getElementById("play");
+      const t0 = performance.now();
+      btn.click();
+      let shown = btn.textContent === "Play" ? performance.now() - t0 : null;
+      let [s, changed] = [step(), t0];
+      const after = (t) => {
+        if (step() !== s) [s, changed] = [step(), t];
+        if (shown === null && btn.textContent === "Play") shown = t - t0;
+        if (t - t0 < 3000) return requestAnimationFrame(after);
+        done({ frames, pauseShownMs: shown, stepsStopMs: Math.max(0, changed - t0), status: document.getElementById("status").textContent });
+      };
+      requestAnimationFrame(after);
+    };
+    requestAnimationFrame(measure);
+  }));
+  const dts = r.frames.sort((x, y) => x - y);
+  const pct = (p) => dts[Math.min(dts.length - 1, Math.floor((p / 100) * dts.length))];
+  const training = await page.evaluate(() => document.body.dataset.training);
+  await page.close();
+  return { frames: dts.length, frameP50: pct(50), frameP95: pct(95), pauseShownMs: r.pauseShownMs, stepsStopMs: r.stepsStopMs,
+    status: r.status, training };
+}
+
 writeFileSync(out, JSON.stringify({ ...result, ...sizes, errors }, null, 1));
-process.stderr.write(`  page: ${result.frames} frames, p50 ${result.frameP50.toFixed(1)} ms, p95 ${result.frameP95.toFixed(1)} ms; "${result.status}"\n`);
+process.stderr.write(`  page (${result.training}): ${result.frames} frames, p50 ${result.frameP50.toFixed(1)} ms, p95 ${result.frameP95.toFixed(1)} ms; "${result.status}"\n`);
+const h = result.heavy;
+process.stderr.write(`  heavy (${h.training}): p50 ${h.frameP50.toFixed(1)} ms, p95 ${h.frameP95.toFixed(1)} ms; Pause shown after ${h.pauseShownMs?.toFixed(0)} ms, steps stop after ${h.stepsStopMs.toFixed(0)} ms; "${h.status}"\n`);

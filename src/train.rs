@@ -341,6 +341,23 @@ impl Trainer {
         Ok(())
     }
 
+    /// Takes every lane's weights (`thetas`, one per lane; none: unchanged) and the step count
+    /// from a trainer of the same settings training elsewhere (the page mirrors its worker's).
+    pub fn mirror(&mut self, steps: u64, thetas: &[Vec<f32>]) -> Result<(), String> {
+        if !thetas.is_empty() {
+            let fits = thetas.len() == self.lanes.len()
+                && thetas.iter().zip(&self.lanes).all(|(t, l)| t.len() == l.model.theta().len());
+            if !fits {
+                return Err("the weights sent do not fit the models in use".into());
+            }
+            for (t, lane) in thetas.iter().zip(&mut self.lanes) {
+                lane.model.theta_mut().copy_from_slice(t);
+            }
+        }
+        self.steps = steps;
+        Ok(())
+    }
+
     /// Switches the sparse autoencoder's update rule between steps; weights are kept, Adam's
     /// moments start afresh.
     pub fn set_optimizer(&mut self, kind: OptimizerKind) {

@@ -1,9 +1,12 @@
-//! The app: owns the session (training), the settings, the views and the controls. Event
-//! handlers (see [`super::events`]) call the app's commands ([`App::apply`],
-//! [`App::step_once`], loads and uploads). Training itself runs only in [`App::frame`], once
-//! per animation frame, through [`Session::tick`]: a Step asks the session for a step and the
-//! next frame takes it. A rebuild still makes new pictures inside the handler (the worker
-//! issue moves that behind the session too).
+//! The app: owns the session's host (training), the settings, the views and the controls.
+//! Event handlers (see [`super::events`]) call the app's commands ([`App::apply`],
+//! [`App::step_once`], loads and uploads), which become session [`Command`]s.
+//!
+//! Training runs in a Web Worker ([`WorkerLink`]): every command goes to the worker and to
+//! the page's own host alike, so the page holds a mirror of the worker's session, and
+//! [`App::frame`] brings it up to date from one snapshot per frame and draws. Where no worker
+//! can start (or it fails), the page's own session trains instead, a slice per frame, through
+//! [`crate::session::Session::tick`]. A rebuild still makes new pictures inside the handler.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -19,12 +22,13 @@ use super::settings::{same_experiment, SettingsForm};
 use super::upload::Picture;
 use super::view::loss::{self, ChartData, LaneCurves, LossView};
 use super::view::{diagram::DiagramView, download, filters::FilterView, lanes::LanesView};
+use super::worker_link::{set_training_attr, WorkerLink, NO_LOADER};
 use super::{events, markup, persist};
-use crate::data::{prepare, Dataset, Image, PatchSampler};
+use crate::data::{Dataset, Image};
 use crate::history::LossHistory;
 use crate::readouts::code_kind::display_levels;
 use crate::readouts::{history_csv, CsvLane, VerdictLevel};
-use crate::session::{Event, Session};
+use crate::session::{Command, Event, Host, OwnPictures, Session, Tick};
 use crate::state::{from_hash, saved, to_hash, Change, Layout, Params};
 use crate::train::Trainer;
 
@@ -37,10 +41,6 @@ const READOUT_FRAME_BUDGET_MS: f64 = 3.0;
 const READOUT_MS: f64 = 250.0;
 /// Redraw interval of the whole-image reconstruction.
 const SLOW_READOUT_MS: f64 = 1000.0;
-/// Seed of the built-in image (fixed: the training seed varies weights and patch order).
-const IMAGE_SEED: u64 = 1;
-/// Seed of the built-in held-out image: same dataset, never trained on.
-const HELD_OUT_IMAGE_SEED: u64 = 7;
 /// How often the latest model is written to the browser's storage while training.
 const AUTOSAVE_MS: f64 = 5000.0;
 
@@ -55,14 +55,11 @@ pub(crate) struct Ui {
 
 /// Application state.
 pub struct App {
-    /// Training: the trainer, its histories, pacing and the shown patch.
-    session: Session,
-    /// The pictures the trainer and the held-out set come from, and what they were made for.
-    data: Pictures,
-    /// The user's uploaded pictures in grey (not whitened), for "your pictures".
-    own: Vec<Image>,
-    /// Counts uploads, so new pictures are never mistaken for the ones in use.
-    own_generation: u32,
+    /// Training: the session (trainer, histories, pacing, trackers, the shown patch) and the
+    /// pictures; a mirror of the worker's while one trains.
+    host: Host,
+    /// The training worker; `None` when the page trains on its own thread.
+    worker: Option<WorkerLink>,
     params: Params,
     /// The question on screen, if any: one at a time, a new one replaces the old.
     question: Option<Question>,
@@ -112,38 +109,6 @@ enum Question {
     Offer,
 }
 
-/// Training and held-out pictures for one choice of dataset and whitening. Shared, not
-/// copied, by a reset (and by the two roles, for the user's own pictures).
-#[derive(Clone)]
-struct Pictures {
-    /// What they were made for (see [`pictures_key`]).
-    key: PicturesKey,
-    train: Rc<[Image]>,
-    held_out: Rc<[Image]>,
-}
-
-/// Dataset, whitening and, for the user's pictures, which upload: regenerating a 512² image
-/// and whitening it takes a moment, so pictures with the same key are reused.
-type PicturesKey = (Dataset, bool, u32);
-
-fn pictures_key(p: &Params, own_generation: u32) -> PicturesKey {
-    (p.data, p.whiten, if p.data == Dataset::Own { own_generation } else { 0 })
-}
-
-/// The pictures for `p`: a built-in set from its seeds, or the user's (then the held-out
-/// patches come from the same pictures, as there is no second set).
-fn pictures_for(p: &Params, own: &[Image], generation: u32) -> Result<Pictures, String> {
-    let key = pictures_key(p, generation);
-    match (p.data.builtin(IMAGE_SEED, p.whiten), p.data.held_out(HELD_OUT_IMAGE_SEED, p.whiten)) {
-        (Some(train), Some(held_out)) => Ok(Pictures { key, train: train.into(), held_out: held_out.into() }),
-        _ if own.is_empty() => Err("no pictures of your own are loaded (use “Use your own pictures…”)".into()),
-        _ => {
-            let train: Rc<[Image]> = prepare(own, p.whiten).into();
-            Ok(Pictures { key, held_out: train.clone(), train })
-        }
-    }
-}
-
 /// Builds the app's DOM inside `root`, creates the trainer and wires the events.
 pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
     root.set_inner_html(&markup::html());
@@ -163,27 +128,26 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
     if asked_own {
         params.data = Dataset::Natural;
     }
-    let data = pictures_for(&params, &[], 0).map_err(js)?;
-    let trainer = new_trainer(&params, &data.train)?;
-    // the diagram's patches come from their own stream, so showing them does not change
-    // which patches training sees (a seed must reproduce a run exactly)
-    let display = display_sampler(&data.train, &params)?;
+    let host = Host::new(&params).map_err(js)?;
+    // the worker builds the same session; until it can, or if it cannot, the page trains
+    let worker = WorkerLink::start().map(|mut w| {
+        w.send(&Command::build(&params, None, false));
+        w
+    });
     let (n, hidden) = (params.patch * params.patch, params.hidden);
     let mut app = App {
         form: SettingsForm::new(root)?,
         question: None,
         hash_dirty: true,
         last_autosave: dom::now_ms(),
-        panels: Panels::new(root, &trainer, &data.held_out)?,
+        panels: Panels::new(root, host.session())?,
         filters: FilterView::new(find::<HtmlCanvasElement>(root, "#filters")?)?,
         filter_rows: DMatrix::zeros(0, 0),
         lanes: LanesView::new(root)?,
         diagram: DiagramView::new(find::<HtmlCanvasElement>(root, "#diagram")?)?,
         loss: LossView::new(find::<HtmlCanvasElement>(root, "#loss")?)?,
-        session: new_session(trainer, display, &params),
-        data,
-        own: Vec::new(),
-        own_generation: 0,
+        host,
+        worker: None,
         params,
         loss_full: false,
         shown: DMatrix::zeros(n, 1),
@@ -195,6 +159,7 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         last_slow_readout: f64::NEG_INFINITY,
         ui,
     };
+    app.use_worker(worker);
     app.show_params();
     app.flush_hash();
     if !notices.is_empty() {
@@ -219,18 +184,6 @@ fn js(msg: String) -> JsValue {
     JsValue::from_str(&msg)
 }
 
-fn new_trainer(params: &Params, images: &[Image]) -> Result<Trainer, JsValue> {
-    let valid = params.hyper().validate().map_err(|e| js(e.to_string()))?;
-    Trainer::with_lanes(params.setup(), valid, &params.lanes(), images.to_vec()).map_err(js)
-}
-
-/// A paused session of `trainer` paced as `params` say.
-fn new_session(trainer: Trainer, display: PatchSampler, params: &Params) -> Session {
-    let mut session = Session::new(trainer, display);
-    session.set_pacing(params.stop_after, params.step_ms);
-    session
-}
-
 /// Every lane's curves for the cost chart: its model's name, penalty names and history.
 fn chart_lanes(session: &Session) -> Vec<LaneCurves<'_>> {
     let trainer = session.trainer();
@@ -243,30 +196,35 @@ fn chart_lanes(session: &Session) -> Vec<LaneCurves<'_>> {
         .collect()
 }
 
-fn display_sampler(images: &[Image], params: &Params) -> Result<PatchSampler, JsValue> {
-    PatchSampler::new(images.to_vec(), params.patch, params.seed ^ 0x0D15_B1A7).map_err(js)
-}
-
 impl App {
-    /// One animation frame: a time-budgeted slice of training, then the views.
+    /// One animation frame: the worker's latest snapshot taken in (or, without a worker, a
+    /// time-budgeted slice of training), then the views.
     pub fn frame(&mut self, now: f64) -> Result<(), JsValue> {
         let readout_due = now - self.last_readout >= READOUT_MS;
-        let panels = &mut self.panels;
-        let followed = panels.lane();
-        // frames that redraw the readouts (4 a second) or the whole image (once a second) spend
-        // several ms drawing, more with two models: they train for less, so they stay in budget
-        let slow_due = now - self.last_slow_readout >= SLOW_READOUT_MS;
-        let drawing = readout_due || self.panels_next || slow_due;
-        let budget = if drawing { READOUT_FRAME_BUDGET_MS } else { TRAIN_BUDGET_MS };
-        let tick = self.session.tick(now, &mut dom::now_ms, budget, followed, &mut |trainer| {
-            panels.observe(trainer);
-            // the held-out cost is sampled when the chart is about to be redrawn
-            if readout_due {
-                panels.held_out_cost(trainer)
-            } else {
-                f32::NAN
+        let tick = match self.worker.as_mut() {
+            Some(worker) => {
+                let tick = match worker.take() {
+                    Some(Ok((snap, stale))) => self.host.session_mut().absorb(snap, stale).map_err(js)?,
+                    Some(Err(e)) => return Err(js(e)),
+                    None => Tick::default(),
+                };
+                // the readouts come with the snapshot after a chart frame, for the panels frame
+                worker.request(readout_due, now);
+                if let Some(why) = worker.failed() {
+                    self.worker_failed(&why);
+                }
+                tick
             }
-        });
+            None => {
+                // frames that redraw the readouts (4 a second) or the whole image (once a second)
+                // spend several ms drawing, more with two models: they train for less, so they
+                // stay in budget
+                let slow_due = now - self.last_slow_readout >= SLOW_READOUT_MS;
+                let drawing = readout_due || self.panels_next || slow_due;
+                let budget = if drawing { READOUT_FRAME_BUDGET_MS } else { TRAIN_BUDGET_MS };
+                self.host.session_mut().tick(now, &mut dom::now_ms, budget)
+            }
+        };
         match tick.event {
             Some(Event::Stopped(steps)) => {
                 self.show_running();
@@ -281,17 +239,17 @@ impl App {
             }
             None => {}
         }
-        if tick.steps > 0 && !self.session.running() {
+        if tick.steps > 0 && !self.session().running() {
             // a Step: every readout shows its result now
             self.last_readout = f64::NEG_INFINITY;
         }
-        if tick.new_patch {
-            self.shown.clone_from(self.session.shown());
+        if self.host.session_mut().show_patches(now) {
+            self.shown.clone_from(self.host.session().shown());
         }
         if readout_due {
             self.flush_hash();
         }
-        if self.session.running() && now - self.last_autosave >= AUTOSAVE_MS {
+        if self.session().running() && now - self.last_autosave >= AUTOSAVE_MS {
             self.autosave();
             self.last_autosave = now;
         }
@@ -299,16 +257,59 @@ impl App {
         self.draw(now, readout_due)
     }
 
+    /// Trains in `worker` from now on, or says why the page trains on its own thread.
+    fn use_worker(&mut self, worker: Result<WorkerLink, String>) {
+        match worker {
+            Ok(w) => {
+                self.worker = Some(w);
+                set_training_attr("starting");
+            }
+            Err(why) => self.worker_failed(&why),
+        }
+    }
+
+    /// The worker cannot go on: the page's mirror, which holds the latest weights, trains
+    /// from here, on the page's own thread.
+    fn worker_failed(&mut self, why: &str) {
+        let had_one = self.worker.take().is_some();
+        set_training_attr("page");
+        if let Some(body) = dom::document().body() {
+            body.set_attribute("data-worker-problem", why).ok();
+        }
+        // a test page (no loader) has nothing to report; a real failure is said once
+        if had_one || why != NO_LOADER {
+            self.say_unless_asking(&format!(
+                "Training runs on the page's own thread ({why}), so the page may answer more slowly at large sizes."
+            ));
+        }
+    }
+
+    /// The session (a mirror of the worker's while one trains).
+    fn session(&self) -> &Session {
+        self.host.session()
+    }
+
+    /// Applies `command` to the page's session and sends it to the worker. On an error
+    /// nothing changed on either side.
+    fn command(&mut self, command: Command) -> Result<(), String> {
+        self.host.apply(command.clone())?;
+        if let Some(worker) = &mut self.worker {
+            worker.send(&command);
+        }
+        Ok(())
+    }
+
     /// Points every readout panel, the diagram and the cost chart at lane `lane`.
     pub(crate) fn follow_lane(&mut self, lane: usize) {
-        self.panels.follow(self.session.trainer(), lane);
+        self.command(Command::Follow(lane)).ok();
+        self.panels.follow(self.host.session());
         self.last_readout = f64::NEG_INFINITY;
         self.last_slow_readout = f64::NEG_INFINITY;
     }
 
     /// One training step (the Step button and →): pauses, and the next frame trains it.
     pub fn step_once(&mut self) {
-        self.session.request_steps(1);
+        self.command(Command::Steps(1)).ok();
         self.show_running();
     }
 
@@ -318,23 +319,31 @@ impl App {
     fn draw(&mut self, now: f64, chart_due: bool) -> Result<(), JsValue> {
         let p = self.params.patch;
         let panels_due = std::mem::replace(&mut self.panels_next, chart_due);
-        self.session.trainer().model().filters_into(&mut self.filter_rows);
+        if panels_due && self.worker.is_none() {
+            // (a worker's session sends them with its snapshot)
+            self.host.session_mut().refresh_readouts();
+        }
+        self.host.session().trainer().model().filters_into(&mut self.filter_rows);
         self.filters.draw(&self.filter_rows, p)?;
-        self.lanes.draw(self.session.trainer_mut(), self.shown.as_slice(), panels_due)?;
-        let (model, ctx) = self.session.trainer_mut().model_ctx_mut(self.panels.lane());
+        let session = self.host.session_mut();
+        // a few numbers, copied only when drawn
+        let diagnostics = if panels_due { session.readouts().diagnostics.clone() } else { Vec::new() };
+        self.lanes.draw(session.trainer_mut(), &diagnostics, self.shown.as_slice(), panels_due)?;
+        let followed = session.followed();
+        let (model, ctx) = session.trainer_mut().model_ctx_mut(followed);
         model.encode(&self.shown, &ctx, &mut self.shown_code);
         model.decode(&self.shown_code, &mut self.shown_recon);
         display_levels(model.code_kind(), self.shown_code.as_slice(), &mut self.shown_levels);
         let (hidden, recon) = (self.shown_levels.as_slice(), self.shown_recon.as_slice());
         self.diagram.draw(self.shown.as_slice(), hidden, recon, p)?;
         if chart_due {
-            let lanes = chart_lanes(&self.session);
-            self.loss.draw(&ChartData { lanes: &lanes, followed: self.panels.lane(), full: self.loss_full })?;
+            let lanes = chart_lanes(self.host.session());
+            self.loss.draw(&ChartData { lanes: &lanes, followed, full: self.loss_full })?;
             self.last_readout = now;
         }
         if panels_due {
             let verdict = self.panels.draw(
-                self.session.trainer(),
+                self.host.session(),
                 self.params.data,
                 self.params.rho as f32,
                 self.shown.as_slice(),
@@ -342,12 +351,12 @@ impl App {
             )?;
             let formed = verdict.level == VerdictLevel::Formed;
             if formed {
-                self.session.note_formed();
+                self.host.session_mut().note_formed();
             }
             self.update_status(now, verdict.edge_units, verdict.units, formed);
         } else if now - self.last_slow_readout >= SLOW_READOUT_MS * if chart_due { 2.0 } else { 1.0 } {
             // not on a chart frame, unless frames are so slow that it would starve
-            self.panels.draw_slow(self.session.trainer_mut())?;
+            self.panels.draw_slow(self.host.session_mut())?;
             self.last_slow_readout = now;
         }
         Ok(())
@@ -355,20 +364,21 @@ impl App {
 
     /// The status line; "formed at" only while the edges are there (they can fade again).
     fn update_status(&mut self, now: f64, edge_units: usize, units: usize, formed_now: bool) {
-        let steps = self.session.trainer().steps();
-        let per_second = self.session.steps_per_second(now);
+        let steps = self.session().trainer().steps();
+        let per_second = self.host.session_mut().steps_per_second(now);
         let cost = self.history().last().map(|p| format!(" · cost {:.3}", p.total)).unwrap_or_default();
-        let rate = if self.session.running() { format!(" · {per_second:.0} steps/s") } else { " · paused".into() };
-        let formed = match self.session.edges_at() {
+        let rate = if self.session().running() { format!(" · {per_second:.0} steps/s") } else { " · paused".into() };
+        let formed = match self.session().edges_at() {
             Some((s, t)) if formed_now => format!(" (formed at step {s}, {t:.1} s)"),
             Some((s, _)) => format!(" (had formed at step {s})"),
             None => String::new(),
         };
         // an "epoch" = as many patches as there are distinct patch positions in the pictures
         let p = self.params.patch;
-        let positions = self.data.train.iter().map(|i| ((i.width + 1 - p) * (i.height + 1 - p)) as f64).sum::<f64>();
+        let positions =
+            self.host.pictures().train.iter().map(|i| ((i.width + 1 - p) * (i.height + 1 - p)) as f64).sum::<f64>();
         let epochs = steps as f64 * self.params.batch as f64 / positions;
-        let elapsed = self.session.trained_seconds();
+        let elapsed = self.session().trained_seconds();
         self.ui.status.set_text_content(Some(&format!(
             "step {steps}{rate}{cost} · {epochs:.2} epochs · {elapsed:.0} s · edge detectors {edge_units}/{units}{formed}"
         )));
@@ -376,11 +386,7 @@ impl App {
 
     /// Starts or pauses training.
     pub fn set_running(&mut self, running: bool) {
-        if running {
-            self.session.play();
-        } else {
-            self.session.pause();
-        }
+        self.command(if running { Command::Play } else { Command::Pause }).ok();
         // a new start makes an old error (e.g. divergence) stale; notices and questions stay
         if running && self.ui.message.class_name().contains("error") {
             self.say("", "");
@@ -390,7 +396,7 @@ impl App {
 
     /// The Play button and the status line say whether training runs.
     fn show_running(&mut self) {
-        let running = self.session.running();
+        let running = self.session().running();
         self.ui.play.set_text_content(Some(if running { "Pause" } else { "Play" }));
         self.ui.play.set_attribute("aria-pressed", if running { "true" } else { "false" }).ok();
         self.ui.play.set_attribute("aria-label", if running { "Pause training" } else { "Start training" }).ok();
@@ -407,7 +413,7 @@ impl App {
 
     /// Whether training is running.
     pub fn running(&self) -> bool {
-        self.session.running()
+        self.session().running()
     }
 
     /// New random weights from the same seed and settings; history cleared.
@@ -415,46 +421,42 @@ impl App {
         self.rebuild(self.params.clone());
     }
 
-    /// A new trainer for `next` (a new shape restarts training); the current model is kept
-    /// if that fails, and the page says why.
+    /// A new run for `next` (a new shape restarts training), playing or paused as the old
+    /// one was (a pause is the user's); the current model is kept if that fails, and the
+    /// page says why.
     fn rebuild(&mut self, next: Params) {
-        match self.build(&next).and_then(|(t, data)| self.install(next, t, data)) {
+        let play = self.session().running();
+        match self.install(next, play, None, None) {
             Ok(()) => self.say("", ""),
-            Err(e) => self.say("error", &format!("Restart failed: {}. The current model is kept.", dom::describe(&e))),
+            Err(e) => self.say("error", &format!("Restart failed: {e}. The current model is kept.")),
         }
     }
 
-    /// A trainer for `next` and the pictures it trains on (reused when they are the same).
-    fn build(&self, next: &Params) -> Result<(Trainer, Pictures), JsValue> {
-        let data = if self.data.key == pictures_key(next, self.own_generation) {
-            self.data.clone()
-        } else {
-            pictures_for(next, &self.own, self.own_generation).map_err(js)?
-        };
-        Ok((new_trainer(next, &data.train)?, data))
-    }
-
-    /// Makes `trainer` (built for `next`) the current run. Everything that can fail happens
-    /// before anything is replaced, so on error the current model and settings stay whole.
-    fn install(&mut self, next: Params, trainer: Trainer, data: Pictures) -> Result<(), JsValue> {
-        let display = display_sampler(&data.train, &next)?;
-        self.panels.restart(&trainer, &data.held_out, data.key != self.data.key)?;
-        self.data = data;
+    /// Makes a new session for `next` the current run, playing if `play`: from new random
+    /// weights, or from the model file `saved`, on the user's new pictures `own` if given.
+    /// The host builds it whole before it replaces anything, so on error the current model
+    /// and settings stay as they are.
+    fn install(
+        &mut self,
+        next: Params,
+        play: bool,
+        own: Option<OwnPictures>,
+        saved: Option<String>,
+    ) -> Result<(), String> {
+        let pictures_before = self.host.pictures().train.clone();
+        self.command(Command::Build { link: to_hash(&next), own, play, saved })?;
+        let new_data = !Rc::ptr_eq(&pictures_before, &self.host.pictures().train);
+        self.panels.restart(self.host.session(), new_data);
         let n = next.patch * next.patch;
         self.shown = DMatrix::zeros(n, 1);
         self.shown_code = DMatrix::zeros(next.hidden, 1);
         self.shown_recon = DMatrix::zeros(n, 1);
-        // a new run keeps playing or stays paused as the old one did
-        let running = self.session.running();
-        self.session = new_session(trainer, display, &next);
-        if running {
-            self.session.play();
-        }
         self.params = next;
         self.question = None;
         self.last_readout = f64::NEG_INFINITY;
         self.last_slow_readout = f64::NEG_INFINITY;
         self.show_params();
+        self.show_running();
         Ok(())
     }
 
@@ -463,16 +465,8 @@ impl App {
         match next.change_from(&self.params) {
             Change::None => {}
             Change::Rebuild => self.rebuild(next),
-            Change::Live => match next.hyper().validate() {
-                Ok(valid) => {
-                    let trainer = self.session.trainer_mut();
-                    trainer.set_hyper(valid);
-                    trainer.set_optimizer(next.optimizer);
-                    for (i, lane) in next.lanes().iter().enumerate() {
-                        trainer.set_knobs(i, &lane.knobs);
-                        trainer.set_noise(i, lane.noise);
-                    }
-                    self.session.set_pacing(next.stop_after, next.step_ms);
+            Change::Live => match self.command(Command::live(&next)) {
+                Ok(()) => {
                     self.params = next;
                     if self.question.as_ref().is_some_and(|q| !matches!(q, Question::Offer)) {
                         self.question = None;
@@ -521,15 +515,17 @@ impl App {
         match self.question.take() {
             Some(Question::Shape(shape)) if restart => self.rebuild(self.params.with_shape_of(&shape)),
             Some(Question::Pictures(shape, pictures)) if restart => {
-                self.own = pictures;
-                self.own_generation += 1;
-                self.form.set_own_pictures(self.own.len());
-                self.rebuild(self.params.with_shape_of(&shape))
+                let own = OwnPictures::new(self.host.own().1 + 1, &pictures);
+                let play = self.session().running();
+                match self.install(self.params.with_shape_of(&shape), play, Some(own), None) {
+                    Ok(()) => {
+                        self.form.set_own_pictures(pictures.len());
+                        self.say("", "");
+                    }
+                    Err(e) => self.say("error", &format!("Restart failed: {e}. The current model is kept.")),
+                }
             }
-            Some(Question::Experiment(next)) if restart => {
-                self.rebuild(next);
-                self.set_running(true);
-            }
+            Some(Question::Experiment(next)) if restart => self.start_experiment(next),
             Some(Question::Offer) => self.question = Some(Question::Offer),
             _ => {
                 self.form.write(&self.params);
@@ -542,10 +538,9 @@ impl App {
     /// that is what its one-liner describes. A model that has trained is discarded only after
     /// asking, with the same question as a new shape.
     pub(crate) fn propose_experiment(&mut self, next: Params, name: &str) {
-        let steps = self.session.trainer().steps();
+        let steps = self.session().trainer().steps();
         if steps == 0 {
-            self.rebuild(next);
-            self.set_running(true);
+            self.start_experiment(next);
             return;
         }
         self.form.write(&next);
@@ -560,6 +555,14 @@ impl App {
         );
     }
 
+    /// A preset's or a "Try this"'s whole experiment, playing.
+    fn start_experiment(&mut self, next: Params) {
+        match self.install(next, true, None, None) {
+            Ok(()) => self.set_running(true),
+            Err(e) => self.say("error", &format!("Restart failed: {e}. The current model is kept.")),
+        }
+    }
+
     /// "Continue where you left off?" is on screen.
     fn offer_open(&self) -> bool {
         matches!(self.question, Some(Question::Offer))
@@ -568,7 +571,7 @@ impl App {
     /// Shows the settings everywhere they appear: controls, hidden panels, layout, the link.
     fn show_params(&mut self) {
         self.form.write(&self.params);
-        self.lanes.show(&self.params.models, &self.params.lane_names(), self.panels.lane());
+        self.lanes.show(&self.params.models, &self.params.lane_names(), self.session().followed());
         if let Ok(nodes) = self.ui.root.query_selector_all("[data-hide]") {
             for i in 0..nodes.length() {
                 let Some(el) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
@@ -598,7 +601,7 @@ impl App {
     /// Writes the latest model to the browser's storage ("continue where you left off"),
     /// unless the offer of the previously kept one is still unanswered.
     pub(crate) fn autosave(&self) {
-        let trainer = self.session.trainer();
+        let trainer = self.session().trainer();
         if trainer.steps() > 0 && !self.offer_open() {
             persist::save_last_model(&saved::save(&self.params, trainer.steps(), trainer.model()));
         }
@@ -635,18 +638,16 @@ impl App {
     /// shown (hidden panels, layout) stays as the link set it.
     pub(crate) fn load_model(&mut self, source: &str, text: &str) {
         let mut note = "";
-        let loaded = saved::load(text).map_err(|e| e.to_string()).and_then(|(params, steps, sae)| {
+        let loaded = saved::load(text).map_err(|e| e.to_string()).and_then(|(params, steps, _)| {
             let mut params = Params { hide: self.params.hide.clone(), layout: self.params.layout, ..params };
-            if params.data == Dataset::Own && self.own.is_empty() {
+            if params.data == Dataset::Own && self.host.own().0.is_empty() {
                 params.data = Dataset::Natural;
                 note = " It was trained on its owner's pictures, which the file does not hold: it continues on the \
                         natural images.";
             } else if params.data == Dataset::Own {
                 note = " It continues on the pictures you uploaded.";
             }
-            let (mut trainer, data) = self.build(&params).map_err(|e| dom::describe(&e))?;
-            trainer.restore(sae, steps)?;
-            self.install(params, trainer, data).map_err(|e| dom::describe(&e))?;
+            self.install(params, false, None, Some(text.to_string()))?;
             Ok(steps)
         });
         match loaded {
@@ -705,7 +706,7 @@ impl App {
 
     /// Downloads the model (settings, weights, step count) as JSON.
     pub(crate) fn save_model(&self) {
-        let trainer = self.session.trainer();
+        let trainer = self.session().trainer();
         let json = saved::save(&self.params, trainer.steps(), trainer.model());
         if let Err(e) = download::download_text("sae-lab-model.json", "application/json", &json) {
             self.say("error", &format!("Saving failed: {}. Nothing was changed.", dom::describe(&e)));
@@ -747,6 +748,7 @@ impl App {
     pub(crate) fn select_unit(&mut self, unit: usize) {
         if unit < self.params.hidden && unit != self.panels.selected {
             self.panels.selected = unit;
+            self.command(Command::Select(unit)).ok();
             self.last_readout = f64::NEG_INFINITY;
         }
     }
@@ -767,20 +769,20 @@ impl App {
             "png" => download::download_canvas_png(self.filters.canvas(), "sae-lab-filters.png"),
             "svg" => {
                 // the chart as on screen: same data, view and size
-                let lanes = chart_lanes(&self.session);
-                let data = ChartData { lanes: &lanes, followed: self.panels.lane(), full: self.loss_full };
+                let lanes = chart_lanes(self.session());
+                let data = ChartData { lanes: &lanes, followed: self.session().followed(), full: self.loss_full };
                 let canvas = self.loss.canvas();
                 loss::loss_svg(&data, canvas.width(), canvas.height())
                     .map_err(js)
                     .and_then(|svg| download::download_text("sae-lab-cost.svg", "image/svg+xml", &svg))
             }
             _ => {
-                let trainer = self.session.trainer();
+                let trainer = self.session().trainer();
                 let lanes: Vec<CsvLane> = (0..trainer.lanes())
                     .map(|i| CsvLane {
                         key: trainer.lane_config(i).spec.key,
                         penalty_names: trainer.model_at(i).penalty_names(),
-                        points: self.session.history(i).points(),
+                        points: self.session().history(i).points(),
                     })
                     .collect();
                 download::download_text("sae-lab-history.csv", "text/csv", &history_csv(&lanes))
@@ -793,7 +795,7 @@ impl App {
 
     /// The trainer (read-only), for readouts and tests.
     pub fn trainer(&self) -> &Trainer {
-        self.session.trainer()
+        self.session().trainer()
     }
 
     /// Switches the cost chart between the fitted view and the full log view (redrawn now).
@@ -809,12 +811,12 @@ impl App {
 
     /// The cost history of lane `lane` (empty beyond the lanes in use).
     pub fn history_of(&self, lane: usize) -> &LossHistory {
-        self.session.history(lane)
+        self.session().history(lane)
     }
 
     /// The cost history of the lane the readouts follow.
     pub fn history(&self) -> &LossHistory {
-        self.session.history(self.panels.lane())
+        self.session().history(self.session().followed())
     }
 
     /// Every setting in force.

@@ -7,7 +7,10 @@
 //! - [`upload`]: the user's own pictures, decoded by the browser.
 //! - [`view`]: one module per canvas, each drawing from plain data.
 //! - [`fatal`]: panic hook and the error panel.
+//! - [`worker`]: the training worker's end; [`worker_link`]: the page's end.
 //! - [`bench`]: the training step exported for `./scripts/bench.sh` (not used by the page).
+
+use wasm_bindgen::JsCast;
 
 pub mod app;
 pub mod bench;
@@ -21,10 +24,16 @@ pub mod persist;
 pub mod settings;
 pub mod upload;
 pub mod view;
+pub mod worker;
+pub mod worker_link;
 
 /// Entry point of the page: installs the panic hook, mounts the app into `#app` and starts
 /// the animation loop. Any failure is shown in the page. Without `#app` it does nothing.
 pub fn start() {
+    // the training worker loads this module too: it has no page to mount
+    if js_sys::global().dyn_ref::<web_sys::Window>().is_none() {
+        return;
+    }
     fatal::install_panic_hook();
     // A page without #app (the benchmark page, test pages) only wants the exports.
     let Some(root) = dom::document().get_element_by_id("app") else { return };

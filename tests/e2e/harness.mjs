@@ -28,8 +28,14 @@ export async function freshPage(browser, server) {
   const page = await context.newPage();
   page.errors = [];
   page.foreign = [];
-  page.afterLoad = []; // network requests once the page has loaded: there should be none
-  page.on("load", () => { page.loaded = true; });
+  // network requests once the page has started: there should be none. Started = loaded and
+  // training under way, in the worker (which imports the page's glue as it starts) or not
+  page.afterLoad = [];
+  page.on("load", () => {
+    page
+      .waitForFunction(() => ["worker", "page"].includes(document.body.dataset.training), null, { timeout: 20000 })
+      .then(() => { page.loaded = true; }, () => { page.loaded = true; });
+  });
   page.on("pageerror", (e) => page.errors.push(String(e)));
   page.on("console", (m) => { if (m.type() === "error") page.errors.push(m.text()); });
   page.on("request", (r) => {

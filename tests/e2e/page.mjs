@@ -37,6 +37,7 @@ await check("dist/index.html carries a strict Content-Security-Policy and no inl
   is("style-src-attr", "'unsafe-inline'"); // plotters sizes chart text in <span style="…">
   is("img-src", "'self' data: blob:");
   is("connect-src", "'self'");
+  is("worker-src", "'self'");
   is("base-uri", "'none'");
   is("form-action", "'none'");
   assert(html.indexOf("Content-Security-Policy") < html.indexOf("<script"), "the CSP must come before the first script");
@@ -67,6 +68,11 @@ try {
     console.log(`     status after ~10 s: "${s}"`);
     await page.screenshot({ path: `${outDir}/page-10s.png`, fullPage: true });
     assert(rate > 300, `steps/s = ${rate}`);
+  });
+
+  await check("training runs in a Web Worker by default", async () => {
+    const where = await page.evaluate(() => [document.body.dataset.training, document.body.dataset.workerProblem]);
+    assert(where[0] === "worker", `trains on: ${where[0]} (${where[1] ?? "no problem given"})`);
   });
 
   await check("the ρ slider reaches the running trainer, and training continues", async () => {
@@ -150,8 +156,8 @@ try {
     await phone.context().close();
   });
 
-  await check("no errors, no requests to other hosts, and no network request at all after load", async () => {
-    assert(page.afterLoad.length === 0, `requests after load: ${page.afterLoad.join(" ")}`);
+  await check("no errors, no requests to other hosts, and no network request at all once started", async () => {
+    assert(page.afterLoad.length === 0, `requests once started: ${page.afterLoad.join(" ")}`);
     await page.click("#play");
     assert(page.errors.length === 0, page.errors.join(" | "));
     assert(page.foreign.length === 0, page.foreign.join(" "));
@@ -201,6 +207,37 @@ try {
     const v = await cspViolations(p);
     assert(v.length === 0, v.join(" | "));
     await p.context().close();
+  });
+
+  await check("where the worker cannot start, or dies, the page says so and trains on its own thread", async () => {
+    const p = await freshPage(browser, server);
+    await p.route("**/worker.js", (r) => r.abort());
+    await p.goto(server.url);
+    await p.waitForFunction(() => document.body.dataset.training === "page", null, { timeout: 15000 });
+    await p.waitForFunction(() => /step [1-9]\d*/.test(document.querySelector("#status")?.textContent ?? ""), null, { timeout: 15000 });
+    const said = await p.textContent("#message");
+    console.log(`     blocked worker: "${said}"`);
+    assert(/own thread/.test(said), `message: ${said}`);
+    const a = stepOf(await p.textContent("#status"));
+    await p.waitForTimeout(1000);
+    assert(stepOf(await p.textContent("#status")) > a, "trains on the page");
+    await p.context().close();
+
+    // a worker that stops mid-run: the page's mirror, with the latest weights, carries on
+    const q = await freshPage(browser, server);
+    await q.goto(server.url);
+    await q.waitForFunction(() => document.body.dataset.training === "worker", null, { timeout: 15000 });
+    await q.waitForFunction(() => Number((document.querySelector("#status").textContent.match(/step (\d+)/) || [])[1]) > 500, null, { timeout: 15000 });
+    await q.waitForTimeout(500);
+    const before = stepOf(await q.textContent("#status"));
+    await q.evaluate(() => window.saeWasm.worker.dispatchEvent(new ErrorEvent("error", { message: "test: the worker died" })));
+    await q.waitForFunction(() => document.body.dataset.training === "page", null, { timeout: 5000 });
+    await q.waitForTimeout(1000);
+    const after = stepOf(await q.textContent("#status"));
+    console.log(`     worker died at step ${before}: the page trained on to step ${after}`);
+    assert(after > before, `${before} → ${after}`);
+    assert(q.errors.length === 0, q.errors.join(" | "));
+    await q.context().close();
   });
 
   await check("when the .wasm cannot load, the page says so (www/boot.js) instead of staying blank", async () => {

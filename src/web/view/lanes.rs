@@ -71,9 +71,16 @@ impl LanesView {
         self.inference_panel.set_hidden(true);
     }
 
-    /// Draws the second lane's filters; with `readout_due` also every lane's diagnostics, the
-    /// second lane's edge verdict and the inference of `shown` by a lane that optimises its code.
-    pub fn draw(&mut self, trainer: &mut Trainer, shown: &[f32], readout_due: bool) -> Result<(), JsValue> {
+    /// Draws the second lane's filters; with `readout_due` also every lane's `diagnostics`,
+    /// the second lane's edge verdict and the inference of `shown` by a lane that optimises
+    /// its code.
+    pub fn draw(
+        &mut self,
+        trainer: &mut Trainer,
+        diagnostics: &[Vec<(String, f64)>],
+        shown: &[f32],
+        readout_due: bool,
+    ) -> Result<(), JsValue> {
         let p = trainer.setup().patch;
         if trainer.lanes() > 1 {
             trainer.model_at(1).filters_into(&mut self.rows);
@@ -85,8 +92,7 @@ impl LanesView {
         if !readout_due {
             return Ok(());
         }
-        for (i, el) in self.diags.iter().enumerate().take(trainer.lanes()) {
-            let diag = trainer.model_at(i).diagnostics(trainer.last_batch_at(i).0);
+        for (el, diag) in self.diags.iter().zip(diagnostics).take(trainer.lanes()) {
             let text: Vec<String> = diag.iter().map(|(name, v)| format!("{name} {}", short(*v))).collect();
             el.set_text_content(Some(&text.join(" · ")));
         }

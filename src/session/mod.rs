@@ -1,18 +1,31 @@
 //! A training session, with no browser types: the trainer and its lanes, each lane's cost
 //! history, the pacing (play, pause, Step, slow motion, stop after N), divergence handling,
-//! the clock of training time, when edges formed, and the patch the diagram shows.
+//! the clock of training time, the readouts' trackers ([`watch`]), when edges formed, and
+//! the patch the diagram shows.
 //!
-//! The page talks to training only through it: commands ([`Session::play`],
-//! [`Session::request_steps`], [`Session::set_pacing`], …) record intent, and
-//! [`Session::tick`], once per animation frame, does the work and says what the page must
-//! tell the user ([`Event`]). That is the seam a Web Worker will sit behind (issue 12): the
-//! same calls, carried as messages.
+//! The page talks to training only through it: [`Command`]s record intent ([`host`]), and
+//! [`Session::tick`] does the work and says what the page must tell the user ([`Event`]).
+//! The session runs in a Web Worker; the page holds a mirror built by the same commands and
+//! brought up to date by a [`Snapshot`] per frame ([`snapshot`], encoded by [`wire`]).
+//! Where no worker can start, the page's own session trains, a slice per frame.
+
+pub mod host;
+pub mod snapshot;
+pub mod watch;
+pub mod wire;
+
+pub use host::{Command, Host, OwnPictures, Pictures};
+pub use snapshot::Snapshot;
+pub use watch::Readouts;
 
 use nalgebra::DMatrix;
 
 use crate::data::PatchSampler;
 use crate::history::{LossHistory, LossPoint};
+use crate::readouts::HeldOut;
+use crate::state::Params;
 use crate::train::{Diverged, Trainer, MAX_LANES};
+use watch::Watch;
 
 /// Points kept by each lane's loss history.
 pub const HISTORY_POINTS: usize = 1500;
@@ -25,6 +38,9 @@ const DISPLAY_CANDIDATES: usize = 8;
 /// Longest gap between ticks counted as training time (a background tab resumes after
 /// seconds without training).
 const MAX_TICK_GAP_MS: f64 = 100.0;
+/// How often the held-out cost is measured while training (it is a point on the chart,
+/// which redraws four times a second).
+const HELD_OUT_MS: f64 = 250.0;
 
 /// Something the page must tell the user after a tick.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,8 +58,6 @@ pub struct Tick {
     pub steps: u32,
     /// What to tell the user, if anything.
     pub event: Option<Event>,
-    /// A new patch is shown in the diagram.
-    pub new_patch: bool,
 }
 
 /// Steps-per-second over a sliding one-second window.
@@ -77,13 +91,24 @@ pub struct Session {
     shown: DMatrix<f32>,
     candidates: DMatrix<f32>,
     shown_since: f64,
+    watch: Watch,
+    held_out_at: f64,
+    /// What happened since the last snapshot: new cost points per lane, events, steps.
+    unsent: snapshot::Unsent,
+    /// What the readout panels draw (filled here, or received from a worker's session).
+    readouts: Readouts,
 }
 
 impl Session {
-    /// A paused session of `trainer`, showing patches drawn by `display`.
-    pub fn new(trainer: Trainer, display: PatchSampler) -> Self {
+    /// A paused session of `trainer`, showing patches drawn by `display`; its held-out
+    /// cost is measured on `held_out`.
+    pub fn new(trainer: Trainer, display: PatchSampler, held_out: HeldOut) -> Self {
         let n = display.patch_size().pow(2);
         Session {
+            watch: Watch::new(&trainer, held_out),
+            held_out_at: f64::NEG_INFINITY,
+            unsent: snapshot::Unsent::default(),
+            readouts: Readouts::default(),
             trainer,
             histories: (0..MAX_LANES).map(|_| LossHistory::new(HISTORY_POINTS)).collect(),
             running: false,
@@ -118,6 +143,16 @@ impl Session {
         self.running
     }
 
+    /// Whether a tick would train: playing, or a Step waiting.
+    pub fn wants_to_train(&self) -> bool {
+        self.running || self.requested > 0
+    }
+
+    /// Milliseconds between steps in slow motion (0 at full speed).
+    pub fn step_ms(&self) -> f64 {
+        self.step_ms
+    }
+
     /// Step (→): pauses, and the next tick trains `steps` more steps (presses add up).
     pub fn request_steps(&mut self, steps: u32) {
         self.running = false;
@@ -131,18 +166,10 @@ impl Session {
         self.step_ms = step_ms;
     }
 
-    /// One frame's work at time `now` (ms): up to `budget_ms` of training on `clock`, then the
-    /// shown patch. `after_slice` sees the trainer after any steps were taken and returns the
-    /// held-out cost of lane `followed` (NaN when not measured this tick), which goes into
-    /// that lane's history.
-    pub fn tick(
-        &mut self,
-        now: f64,
-        clock: &mut dyn FnMut() -> f64,
-        budget_ms: f64,
-        followed: usize,
-        after_slice: &mut dyn FnMut(&Trainer) -> f32,
-    ) -> Tick {
+    /// One slice of work at time `now` (ms): up to `budget_ms` of training on `clock`. The
+    /// followed lane's trackers see the slice's last batch, and its held-out cost goes into
+    /// its history a few times a second.
+    pub fn tick(&mut self, now: f64, clock: &mut dyn FnMut() -> f64, budget_ms: f64) -> Tick {
         let mut tick = Tick::default();
         if self.running && (now - self.last_tick).is_finite() {
             self.trained_ms += (now - self.last_tick).clamp(0.0, MAX_TICK_GAP_MS);
@@ -157,15 +184,25 @@ impl Session {
             self.last_step_at = now;
             // a Step runs exactly its steps, whatever the budget
             let budget = if self.running { budget_ms } else { f64::INFINITY };
-            tick.steps = self.train(max_steps, clock, budget, followed, after_slice, &mut tick.event);
+            let measure = now - self.held_out_at >= HELD_OUT_MS || !self.running;
+            tick.steps = self.train(max_steps, clock, budget, measure, &mut tick.event);
+            if tick.steps > 0 && measure {
+                self.held_out_at = now;
+            }
             self.requested = 0;
         }
-        if now - self.shown_since >= PATCH_SHOWN_MS {
-            self.pick_display_patch();
-            self.shown_since = now;
-            tick.new_patch = true;
-        }
+        self.unsent.record(&tick);
         tick
+    }
+
+    /// Whether the diagram shows a new patch at time `now` (each stays [`PATCH_SHOWN_MS`]).
+    pub fn show_patches(&mut self, now: f64) -> bool {
+        if now - self.shown_since < PATCH_SHOWN_MS {
+            return false;
+        }
+        self.pick_display_patch();
+        self.shown_since = now;
+        true
     }
 
     /// Steps the pacing allows this tick: one every `step_ms` in slow motion, otherwise as
@@ -179,14 +216,14 @@ impl Session {
         }
     }
 
-    /// Runs up to `max_steps` within `budget_ms` and records each lane's mean costs.
+    /// Runs up to `max_steps` within `budget_ms` and records each lane's mean costs, with
+    /// the held-out cost of the followed lane if `measure`.
     fn train(
         &mut self,
         max_steps: u32,
         clock: &mut dyn FnMut() -> f64,
         budget_ms: f64,
-        followed: usize,
-        after_slice: &mut dyn FnMut(&Trainer) -> f32,
+        measure: bool,
         event: &mut Option<Event>,
     ) -> u32 {
         let slice = self.trainer.run_budgeted(clock, budget_ms, max_steps);
@@ -198,10 +235,11 @@ impl Session {
         if slice.steps == 0 {
             return 0;
         }
-        let held_out = after_slice(&self.trainer);
-        let step = self.trainer.steps();
-        for (i, (m, history)) in slice.mean.iter().zip(&mut self.histories).take(self.trainer.lanes()).enumerate() {
-            history.push(LossPoint {
+        self.watch.observe(&self.trainer);
+        let held_out = if measure { self.watch.held_out_cost(&self.trainer) } else { f32::NAN };
+        let (step, followed) = (self.trainer.steps(), self.watch.lane());
+        for (i, m) in slice.mean.iter().enumerate().take(self.trainer.lanes()) {
+            let point = LossPoint {
                 step,
                 recon: m.recon as f32,
                 penalties: m.penalties.map(|v| v as f32),
@@ -209,7 +247,9 @@ impl Session {
                 total: m.total() as f32,
                 span: slice.steps,
                 held_out: if i == followed { held_out } else { f32::NAN },
-            });
+            };
+            self.histories[i].push(point);
+            self.unsent.points[i].push(point);
         }
         slice.steps
     }
@@ -232,6 +272,52 @@ impl Session {
     /// Shows a new patch on the next tick (after a rebuild or a load).
     pub fn refresh_patch(&mut self) {
         self.shown_since = f64::NEG_INFINITY;
+    }
+
+    /// Live settings from `params` (ρ, β, λ, learning rate, optimiser, each lane's knobs and
+    /// noise, pacing); they act on the next step. An invalid set changes nothing.
+    pub fn apply_live(&mut self, params: &Params) -> Result<(), String> {
+        let valid = params.hyper().validate().map_err(|e| e.to_string())?;
+        let trainer = &mut self.trainer;
+        trainer.set_hyper(valid);
+        trainer.set_optimizer(params.optimizer);
+        for (i, lane) in params.lanes().iter().enumerate() {
+            trainer.set_knobs(i, &lane.knobs);
+            trainer.set_noise(i, lane.noise);
+        }
+        self.set_pacing(params.stop_after, params.step_ms);
+        Ok(())
+    }
+
+    /// The readouts follow lane `lane` (clamped); their trackers start afresh.
+    pub fn follow(&mut self, lane: usize) {
+        self.watch.follow(&self.trainer, lane);
+    }
+
+    /// The lane the readouts follow.
+    pub fn followed(&self) -> usize {
+        self.watch.lane()
+    }
+
+    /// The readouts carry unit `unit`'s top patches.
+    pub fn select(&mut self, unit: usize) {
+        self.watch.select(&self.trainer, unit);
+    }
+
+    /// Brings [`Session::readouts`] up to date from the trackers (a few times a second).
+    pub fn refresh_readouts(&mut self) {
+        self.watch.fill(&self.trainer, &mut self.readouts);
+    }
+
+    /// What the readout panels draw, as of the last [`Session::refresh_readouts`] (or the
+    /// last snapshot, in a mirror).
+    pub fn readouts(&self) -> &Readouts {
+        &self.readouts
+    }
+
+    /// The held-out patches.
+    pub fn held_out(&self) -> &HeldOut {
+        self.watch.held_out()
     }
 
     /// Records that the edge verdict says "formed" now (the first time counts).
@@ -303,7 +389,8 @@ mod tests {
         let setup = Setup { batch: 32, ..Setup::default() };
         let trainer =
             Trainer::with_lanes(setup, Hyper::default().validate().unwrap(), &lanes, natural_images(1)).unwrap();
-        Session::new(trainer, PatchSampler::new(natural_images(1), 8, 99).unwrap())
+        let held_out = HeldOut::new(&natural_images(7), 8, trainer.sampler().sigma(), 64, 3).unwrap();
+        Session::new(trainer, PatchSampler::new(natural_images(1), 8, 99).unwrap(), held_out)
     }
 
     /// A clock that moves 1 ms per reading: a budget of b ms allows about b steps.
@@ -316,7 +403,7 @@ mod tests {
     }
 
     fn tick(s: &mut Session, now: f64) -> Tick {
-        s.tick(now, &mut clock(), 10.0, 0, &mut |_| 0.5)
+        s.tick(now, &mut clock(), 10.0)
     }
 
     #[test]
@@ -375,20 +462,39 @@ mod tests {
     #[test]
     fn every_lane_has_its_history_and_the_followed_one_gets_the_held_out_cost() {
         let mut s = session(&["sae", "sparse-coding"]);
+        s.follow(1);
         s.request_steps(2);
-        s.tick(0.0, &mut clock(), 10.0, 1, &mut |t| t.lanes() as f32);
+        tick(&mut s, 0.0);
         let (a, b) = (s.history(0).points()[0], s.history(1).points()[0]);
-        assert!(a.held_out.is_nan() && b.held_out == 2.0, "{a:?} {b:?}");
+        assert!(a.held_out.is_nan() && b.held_out.is_finite() && b.held_out > 0.0, "{a:?} {b:?}");
         assert!(a.total != b.total, "two models, two costs");
+    }
+
+    #[test]
+    fn the_trackers_follow_one_lane_and_send_the_selected_units_top_patches() {
+        let mut s = session(&["sae", "topk"]);
+        s.select(3);
+        s.play();
+        for t in 0..5 {
+            tick(&mut s, 16.0 * t as f64);
+        }
+        s.refresh_readouts();
+        let r = s.readouts();
+        assert_eq!((r.stats.rho_hat.len(), r.unit, r.diagnostics.len()), (25, 3, 2));
+        assert!(!r.top.is_empty() && r.top.iter().all(|(_, p)| p.len() == 64));
+        assert!(r.top.windows(2).all(|w| w[0].0 >= w[1].0), "strongest first");
+        s.follow(1);
+        s.refresh_readouts();
+        assert!(s.readouts().stats.rho_hat.iter().all(|&v| v == 0.0), "a new lane's trackers start afresh");
     }
 
     #[test]
     fn the_shown_patch_changes_on_its_own_clock_and_edges_are_noted_once() {
         let mut s = session(&["sae"]);
-        assert!(tick(&mut s, 0.0).new_patch);
+        assert!(s.show_patches(0.0));
         let first = s.shown().clone();
-        assert!(!tick(&mut s, PATCH_SHOWN_MS / 2.0).new_patch);
-        assert!(tick(&mut s, PATCH_SHOWN_MS).new_patch);
+        assert!(!s.show_patches(PATCH_SHOWN_MS / 2.0));
+        assert!(s.show_patches(PATCH_SHOWN_MS));
         assert_ne!(s.shown(), &first);
         s.request_steps(5);
         tick(&mut s, PATCH_SHOWN_MS + 1.0);
