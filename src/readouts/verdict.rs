@@ -4,7 +4,7 @@
 use nalgebra::DMatrix;
 
 use crate::data::Dataset;
-use crate::model::edges::filter_shapes;
+use crate::model::edges::{filter_shape, filter_shapes};
 
 /// Edge share from which the verdict is [`VerdictLevel::Formed`].
 pub const FORMED_SHARE: f32 = 0.3;
@@ -41,8 +41,11 @@ pub struct EdgeVerdict {
 /// Judges the encoder filters `w1` (h×p², one filter per row) of p×p patches.
 /// Allocates a little (one shape per unit and the sentence); call it a few times per second.
 pub fn edge_verdict(w1: &DMatrix<f32>, patch: usize) -> EdgeVerdict {
-    let units = w1.nrows();
-    let edge_units = filter_shapes(w1, patch).iter().filter(|s| s.is_edge()).count();
+    verdict_of(filter_shapes(w1, patch).iter().filter(|s| s.is_edge()).count(), w1.nrows())
+}
+
+/// The verdict on `units` filters of which `edge_units` are edge detectors.
+fn verdict_of(edge_units: usize, units: usize) -> EdgeVerdict {
     let share = edge_units as f32 / units.max(1) as f32;
     let level = if share >= FORMED_SHARE {
         VerdictLevel::Formed
@@ -64,6 +67,45 @@ pub fn edge_verdict(w1: &DMatrix<f32>, patch: usize) -> EdgeVerdict {
         }
     };
     EdgeVerdict { share, edge_units, units, level, text }
+}
+
+/// [`edge_verdict`] within a time budget, for the page: one Gabor fit per filter costs about
+/// 0.2 ms at 16×16 in wasm, so 400 of them would freeze a frame. Each update judges filters
+/// from where the last one stopped until the budget is spent, and the verdict counts the
+/// latest judgement of every filter (all of them each time at the default 25 × 8×8).
+#[derive(Clone, Debug, Default)]
+pub struct EdgeWatch {
+    is_edge: Vec<bool>,
+    next: usize,
+}
+
+impl EdgeWatch {
+    /// Judges filters of `w1` (h×p², one per row) for up to `budget_ms` on `clock` (at least
+    /// one), then gives the verdict; a new shape starts over.
+    pub fn update(
+        &mut self,
+        w1: &DMatrix<f32>,
+        patch: usize,
+        clock: &mut dyn FnMut() -> f64,
+        budget_ms: f64,
+    ) -> EdgeVerdict {
+        let h = w1.nrows();
+        if self.is_edge.len() != h {
+            *self = EdgeWatch { is_edge: vec![false; h], next: 0 };
+        }
+        let mut row = vec![0.0; w1.ncols()];
+        let start = clock();
+        for _ in 0..h {
+            let j = self.next;
+            row.iter_mut().zip(w1.row(j).iter()).for_each(|(r, &v)| *r = v);
+            self.is_edge[j] = filter_shape(&row, patch).is_edge();
+            self.next = (j + 1) % h;
+            if clock() - start >= budget_ms {
+                break;
+            }
+        }
+        verdict_of(self.is_edge.iter().filter(|&&e| e).count(), h)
+    }
 }
 
 impl EdgeVerdict {
@@ -108,6 +150,27 @@ mod tests {
             w.row_mut(j).iter_mut().zip(e).for_each(|(w, e)| *w = e);
         }
         w
+    }
+
+    #[test]
+    fn the_budgeted_watch_agrees_with_the_verdict_once_every_filter_was_judged() {
+        let w = filters(40, 20);
+        let whole = edge_verdict(&w, 8);
+        let mut watch = EdgeWatch::default();
+        // a clock that says each fit took 1 ms: a 5 ms budget judges 5 filters per update
+        let mut t = 0.0;
+        let mut clock = || {
+            t += 1.0;
+            t
+        };
+        let first = watch.update(&w, 8, &mut clock, 5.0);
+        assert_eq!(first.edge_units, 5, "the first five filters only");
+        for _ in 0..6 {
+            watch.update(&w, 8, &mut clock, 5.0);
+        }
+        assert_eq!(watch.update(&w, 8, &mut clock, 5.0), whole, "after a full round");
+        let all_at_once = EdgeWatch::default().update(&w, 8, &mut || 0.0, 10.0);
+        assert_eq!(all_at_once, whole, "a clock that never moves: every filter in one update");
     }
 
     #[test]

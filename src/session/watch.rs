@@ -12,6 +12,9 @@ use crate::train::Trainer;
 
 /// Patches the top-patches panel keeps per unit.
 const TOP_K: usize = 8;
+/// Patches of the last batch the diagnostics are measured on (the contractive ones run the
+/// encoder again: on a whole batch of 2048 at 400 units that would cost a step's worth).
+const DIAGNOSTIC_PATCHES: usize = 256;
 
 /// What the readout panels draw, for the followed lane and the selected unit.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -88,8 +91,10 @@ impl Watch {
         out.top.clear();
         out.top.extend(self.top.top(self.unit).map(|(a, patch)| (a, patch.to_vec())));
         out.diagnostics.clear();
+        let x = trainer.last_batch().0;
+        let x = x.columns(0, x.ncols().min(DIAGNOSTIC_PATCHES)).into_owned();
         out.diagnostics.extend((0..trainer.lanes()).map(|i| {
-            let diag = trainer.model_at(i).diagnostics(trainer.last_batch_at(i).0);
+            let diag = trainer.model_at(i).diagnostics(&x);
             diag.into_iter().map(|(name, v)| (name.to_string(), v)).collect()
         }));
     }

@@ -17,8 +17,8 @@ use super::view::{
 use crate::data::Dataset;
 use crate::model::CodeKind;
 use crate::readouts::{
-    bar_verdict, edge_verdict, firing_histogram, noise_passed, principal_components, reconstruct_image,
-    reconstruct_noisy, unit_status, EdgeVerdict, TestImage, UnitStatus, VerdictLevel,
+    bar_verdict, firing_histogram, noise_passed, principal_components, reconstruct_image, reconstruct_noisy,
+    unit_status, EdgeVerdict, EdgeWatch, TestImage, UnitStatus, VerdictLevel,
 };
 use crate::session::Session;
 
@@ -32,6 +32,8 @@ const IMAGE_CROP: usize = 128;
 const TEST_NOISE_SEED: u64 = 11;
 /// Radius of the paint brush, in picture pixels.
 const BRUSH: f32 = 2.5;
+/// Milliseconds of edge judging per readout (see [`EdgeWatch`]).
+pub const VERDICT_BUDGET_MS: f64 = 4.0;
 /// Principal components shown beside the filters.
 const PCA_COMPONENTS: usize = 25;
 
@@ -51,6 +53,7 @@ pub struct Panels {
     /// Where the current paint stroke is, to join it to the next point.
     brush_at: Option<(f32, f32)>,
     status: Vec<u8>,
+    edges: EdgeWatch,
     pca_components: Option<DMatrix<f32>>,
     /// The seed the held-out set was drawn with.
     seed: u64,
@@ -96,6 +99,7 @@ impl Panels {
             test: TestImage::new(&trainer.sampler().images()[0], IMAGE_CROP, TEST_NOISE_SEED),
             brush_at: None,
             status: Vec::with_capacity(h),
+            edges: EdgeWatch::default(),
             pca_components: None,
             seed: trainer.setup().seed,
             selected: 0,
@@ -134,6 +138,8 @@ impl Panels {
             self.pca_components = None;
         }
         self.selected = self.selected.min(trainer.setup().hidden - 1);
+        // a new model: no judgement of the old one's filters carries over
+        self.edges = EdgeWatch::default();
     }
 
     /// Redraws the fast readouts and the verdict; returns the verdict.
@@ -193,7 +199,7 @@ impl Panels {
         self.unit.draw(j, &filter, p, rho_hat.get(j).copied().unwrap_or(f32::NAN), unit_rho, norm, &top)?;
         self.filters_copy.draw(&filters, p)?;
 
-        let verdict = edge_verdict(&filters, p);
+        let verdict = self.edges.update(&filters, p, &mut super::dom::now_ms, VERDICT_BUDGET_MS);
         // on bars the edge indicator does not apply (a bar spans the patch): say what does
         let banner = if data == Dataset::Bars { bar_verdict(&filters, p) } else { verdict.clone().for_data(data) };
         let class = match banner.level {

@@ -12,9 +12,11 @@ use super::filters::FilterView;
 use super::inference::InferenceView;
 use crate::model::registry;
 use crate::raster::l0_per_iteration;
-use crate::readouts::edge_verdict;
+use crate::readouts::EdgeWatch;
 use crate::train::Trainer;
+use crate::web::dom;
 use crate::web::dom::find;
+use crate::web::panels::VERDICT_BUDGET_MS;
 
 /// Lane names, lessons, diagnostics, the second lane's panel and the inference panel.
 pub struct LanesView {
@@ -27,6 +29,7 @@ pub struct LanesView {
     readout_lane: HtmlSelectElement,
     filters: FilterView,
     verdict: HtmlElement,
+    edges: EdgeWatch,
     inference_panel: HtmlElement,
     inference: InferenceView,
     inference_l0: HtmlElement,
@@ -47,6 +50,7 @@ impl LanesView {
             readout_lane: find(root, "#readout-lane")?,
             filters: FilterView::new(find::<HtmlCanvasElement>(root, "#filters-2")?)?,
             verdict: find(root, "#lane2-verdict")?,
+            edges: EdgeWatch::default(),
             inference_panel: find(root, "#inference-panel")?,
             inference: InferenceView::new(find::<HtmlCanvasElement>(root, "#inference")?)?,
             inference_l0: find(root, "#inference-l0")?,
@@ -86,7 +90,8 @@ impl LanesView {
             trainer.model_at(1).filters_into(&mut self.rows);
             self.filters.draw(&self.rows, p)?;
             if readout_due {
-                self.verdict.set_text_content(Some(&edge_verdict(&self.rows, p).text));
+                let verdict = self.edges.update(&self.rows, p, &mut dom::now_ms, VERDICT_BUDGET_MS);
+                self.verdict.set_text_content(Some(&verdict.text));
             }
         }
         if !readout_due {
