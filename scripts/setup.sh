@@ -7,7 +7,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-TOOLS="$ROOT/.tools"                     # npm-installed helpers (wasm-opt, playwright-core)
+TOOLS="$ROOT/.tools"                     # npm-installed helpers (wasm-opt, playwright-core, axe-core)
 export PATH="$HOME/.cargo/bin:$TOOLS/bin:$TOOLS/node_modules/.bin:$PATH"
 
 WASM_BINDGEN_VERSION=0.2.130             # must equal the `=` pin in Cargo.toml
@@ -15,6 +15,7 @@ WASM_PACK_VERSION=0.15.1
 TRUNK_VERSION=0.21.14                    # 0.22 needs a newer rustc than 1.95
 BINARYEN_VERSION=132.0.0                 # Debian's binaryen 108 emits a wasm that crashes the page
 PLAYWRIGHT_VERSION=1.64.1
+AXE_VERSION=4.14.1                       # the accessibility checks of tests/e2e/page.mjs
 
 say() { printf '\033[1;34m[sae-lab]\033[0m %s\n' "$*"; }
 has_version() { command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -q "$2"; }
@@ -49,12 +50,14 @@ if ! has_version trunk "$TRUNK_VERSION"; then
   cargo install --locked --force trunk --version "$TRUNK_VERSION"
 fi
 
-if ! has_version wasm-opt "version ${BINARYEN_VERSION%%.*}" || [ ! -d "$TOOLS/node_modules/playwright-core" ]; then
-  say "npm: binaryen@$BINARYEN_VERSION and playwright-core@$PLAYWRIGHT_VERSION into .tools/"
+npm_has() { grep -qs "\"version\": \"$2\"" "$TOOLS/node_modules/$1/package.json"; }
+if ! has_version wasm-opt "version ${BINARYEN_VERSION%%.*}" || ! npm_has playwright-core "$PLAYWRIGHT_VERSION" \
+  || ! npm_has axe-core "$AXE_VERSION"; then
+  say "npm: binaryen@$BINARYEN_VERSION, playwright-core@$PLAYWRIGHT_VERSION and axe-core@$AXE_VERSION into .tools/"
   mkdir -p "$TOOLS/bin"
   [ -f "$TOOLS/package.json" ] || echo '{"name":"sae-lab-tools","private":true}' > "$TOOLS/package.json"
   npm install --prefix "$TOOLS" --no-audit --no-fund --silent \
-    "binaryen@$BINARYEN_VERSION" "playwright-core@$PLAYWRIGHT_VERSION"
+    "binaryen@$BINARYEN_VERSION" "playwright-core@$PLAYWRIGHT_VERSION" "axe-core@$AXE_VERSION"
   ln -sf "$TOOLS/node_modules/binaryen/bin/wasm-opt" "$TOOLS/bin/wasm-opt"
 fi
 

@@ -102,6 +102,11 @@ fn readout_panels_draw_and_the_verdict_speaks() {
         let colours: std::collections::BTreeSet<[u8; 4]> = px.chunks(4).map(|p| [p[0], p[1], p[2], p[3]]).collect();
         assert!(colours.len() > 3, "{id} shows a drawing, not a flat fill ({} colours)", colours.len());
     }
+    // the figures the canvases draw are page text too (their aria-describedby twins)
+    let twin = |id: &str| dom::find::<Element>(&root, id).unwrap().text_content().unwrap();
+    assert!(twin("#firing-text").starts_with("Dead units: ") && twin("#firing-text").contains("L0: "));
+    assert!(twin("#rho-bars-text").contains("of 25 units"), "{}", twin("#rho-bars-text"));
+    assert!(twin("#unit-text").starts_with("Unit 0: "), "{}", twin("#unit-text"));
     let verdict: Element = dom::find(&root, "#verdict").unwrap();
     let text = verdict.text_content().unwrap();
     assert!(text.contains("edge detectors") || text.contains("Edges"), "verdict: {text}");

@@ -212,12 +212,27 @@ pub fn wire(app: &Rc<RefCell<App>>, root: &Element) -> Result<(), JsValue> {
     let pick = |app: &mut App, e: &Event| {
         if let Some(m) = e.dyn_ref::<MouseEvent>() {
             if let Some(unit) = app.filter_view().unit_at(m.offset_x() as f64, m.offset_y() as f64) {
-                app.select_unit(unit);
+                pick_unit(app, unit);
             }
         }
     };
     on("#filters", "mousemove", pick)?;
     on("#filters", "click", pick)?;
+    // the keyboard's way to the same: arrows on the focused grid move the selection
+    app.borrow().filter_view().set_selected(0);
+    on("#filters", "keydown", |app, e| {
+        let Some(k) = e.dyn_ref::<KeyboardEvent>() else { return };
+        if k.ctrl_key() || k.meta_key() || k.alt_key() {
+            return;
+        }
+        let (units, cols) = (app.trainer().model().hidden(), app.filter_view().columns().max(1));
+        let now = app.filter_view().selected().unwrap_or(0).min(units.saturating_sub(1));
+        let Some(next) = moved(now, &k.key(), units, cols) else { return };
+        // arrows here move the selection, not the page's → (one step) or the scroll position
+        e.prevent_default();
+        e.stop_propagation();
+        pick_unit(app, next);
+    })?;
 
     // keyboard: space play/pause, → one step, r reset (not while typing in a field)
     let a = app.clone();
@@ -264,6 +279,30 @@ fn set_dragging(on: bool) {
     if let Some(body) = dom::document().body() {
         body.class_list().toggle_with_force("dragging", on).ok();
     }
+}
+
+/// Selects `unit` for the detail panel and outlines it on the filter grid.
+fn pick_unit(app: &mut App, unit: usize) {
+    app.select_unit(unit);
+    app.filter_view().set_selected(app.panels.selected);
+}
+
+/// Where `key` moves the selection from unit `now` on a grid of `units` tiles in `cols`
+/// columns: arrows by one tile (up and down by a row), Home and End to the ends; `None` for
+/// other keys. Stops at the edges.
+fn moved(now: usize, key: &str, units: usize, cols: usize) -> Option<usize> {
+    let last = units.checked_sub(1)?;
+    Some(match key {
+        "ArrowLeft" => now.saturating_sub(1),
+        "ArrowRight" => (now + 1).min(last),
+        "ArrowUp" if now >= cols => now - cols,
+        "ArrowUp" => now,
+        "ArrowDown" if now + cols <= last => now + cols,
+        "ArrowDown" => now,
+        "Home" => 0,
+        "End" => last,
+        _ => return None,
+    })
 }
 
 fn toggle_play(app: &mut App) {

@@ -82,8 +82,9 @@ pub fn html() -> String {
 <div class="verdict" id="verdict" role="status" aria-live="polite"></div>
 <div class="panels">
   <section data-hide="filters" class="panel">
-    <h2>Learned filters: <span id="lane1-name"></span> <span class="sub">hover or click a tile</span></h2>
-    <canvas id="filters" width="320" height="320" aria-label="Grid of learned filters, one tile per hidden unit"></canvas>
+    <h2>Learned filters: <span id="lane1-name"></span> <span class="sub" id="filters-help">hover or click a tile, or use the arrow keys</span></h2>
+    <canvas id="filters" width="320" height="320" tabindex="0" role="slider" aria-label="Learned filters, one tile per hidden unit: choose the unit shown in Unit detail"
+      aria-describedby="filters-help" aria-valuemin="0" aria-valuemax="24" aria-valuenow="0" aria-valuetext="unit 0"></canvas>
     <p class="explain">Each tile is one unit's filter (grey = the tile's mean, each tile has its own contrast).
       With sparsity they become small, oriented edge detectors, like simple cells in the visual cortex.</p>
     <p class="lane-diag" id="lane1-diag" aria-live="off"></p>
@@ -92,7 +93,7 @@ pub fn html() -> String {
   </section>
   <section data-hide="filters" class="panel" id="lane2-panel" hidden>
     <h2>Beside it: <span id="lane2-name"></span></h2>
-    <canvas id="filters-2" width="320" height="320" aria-label="Filters of the second model, trained on the same patches"></canvas>
+    <canvas id="filters-2" width="320" height="320" role="img" aria-label="Filters of the second model, trained on the same patches"></canvas>
     <p class="lane-verdict" id="lane2-verdict" aria-live="off"></p>
     <p class="lane-diag" id="lane2-diag" aria-live="off"></p>
     <p class="explain formula" id="lane2-cost"></p>
@@ -100,13 +101,13 @@ pub fn html() -> String {
   </section>
   <section data-hide="diagram" class="panel">
     <h2>Network</h2>
-    <canvas id="diagram" width="640" height="300" aria-label="Input patch, hidden unit activations and reconstruction"></canvas>
-    <p class="explain">A patch goes in; each hidden unit lights up as much as it responds to it (amber = active).
+    <canvas id="diagram" width="640" height="300" role="img" aria-label="The network on the shown patch: the input patch, one disc per hidden unit lit as much as it responds, and the reconstruction"></canvas>
+    <p class="explain">A patch goes in; each hidden unit lights up as much as it responds to it (amber to white-hot, with a ring when active).
       With a small ρ only a few units answer any one patch, and the decoder rebuilds the patch from those few.</p>
   </section>
   <section data-hide="inference" class="panel" id="inference-panel" hidden>
     <h2>Inference is an optimisation <span class="sub">sparse coding, the shown patch</span></h2>
-    <canvas id="inference" width="330" height="280" aria-label="The code of the shown patch after each FISTA iteration"></canvas>
+    <canvas id="inference" width="330" height="280" role="img" aria-label="The code of the shown patch after each FISTA iteration"></canvas>
     <p class="lane-verdict" id="inference-l0" aria-live="off"></p>
     <p class="explain">Sparse coding has no encoder: a patch's code is the a that minimises ½‖x − Da‖² + λ‖a‖₁, found by
       FISTA. Each column is the code after one more iteration, one row per atom (amber positive, blue negative, dark exactly
@@ -117,24 +118,27 @@ pub fn html() -> String {
 <div class="panels even">
   <section data-hide="unit" class="panel">
     <h2>Unit detail</h2>
-    <canvas id="unit" width="560" height="200" aria-label="The selected hidden unit: its filter, mean activation and the patches that excite it most"></canvas>
+    <canvas id="unit" width="560" height="200" role="img" aria-describedby="unit-text" aria-label="The selected hidden unit: its filter, mean activation, weight norm and the patches that excite it most"></canvas>
+    <p class="sr-only" id="unit-text"></p>
     <p class="explain">The selected unit's filter, its mean activation ρ̂ against the target ρ, its weight norm,
       and the recent patches that excite it most: they share the filter's edge.</p>
   </section>
   <section data-hide="recon" class="panel">
     <h2>Reconstruction of the shown patch</h2>
-    <canvas id="recon-patch" width="420" height="170" aria-label="Input patch, its reconstruction and the error"></canvas>
+    <canvas id="recon-patch" width="420" height="170" role="img" aria-label="The shown patch, its reconstruction and the error between them, enlarged"></canvas>
     <p class="explain">Input, the decoder's reconstruction x̂ = σ(W2·a + b2), and where they differ.</p>
   </section>
   <section data-hide="rho-bars" class="panel">
     <h2 id="rho-bars-title">Mean activation per unit, ρ̂<sub>j</sub></h2>
-    <canvas id="rho-bars" width="560" height="180" aria-label="Mean activation of each hidden unit against the target rho"></canvas>
+    <canvas id="rho-bars" width="560" height="180" role="img" aria-describedby="rho-bars-text" aria-label="One bar per hidden unit on a log scale: its mean activation against the target ρ (or how often it is active), dead and always-on units coloured"></canvas>
+    <p class="sr-only" id="rho-bars-text"></p>
     <p class="explain" id="rho-bars-explain">The KL penalty pulls every bar to the dashed line ρ. Grey-red bars are units that almost never
       fire (dead); amber bars fire far too often. Log scale.</p>
   </section>
   <section data-hide="firing" class="panel">
     <h2>How sparse is the code?</h2>
-    <canvas id="firing" width="560" height="180" aria-label="Histogram of firing frequencies, dead units, L0 and variance explained"></canvas>
+    <canvas id="firing" width="560" height="180" role="img" aria-describedby="firing-text" aria-label="Histogram of how often the units fire (log scale), beside the number of dead units, L0 and the variance explained"></canvas>
+    <p class="sr-only" id="firing-text"></p>
     <p class="explain">How often each unit fires (activation above 0.1) over recent patches, the number of dead units, L0 (units
       active per patch) and the share of patch variance the reconstruction explains: the numbers modern
       sparse-autoencoder work watches.</p>
@@ -145,7 +149,7 @@ pub fn html() -> String {
       <label class="check" for="loss-full"><input type="checkbox" id="loss-full"> full range, log scale</label>
       <span class="hint">every step and every term on one log axis, from the first step</span>
     </div>
-    <canvas id="loss" width="1000" height="340" aria-label="Total and reconstruction cost of each model over training steps, the held-out cost, and the penalty terms and weight decay of the model the readouts follow"></canvas>
+    <canvas id="loss" width="1000" height="340" role="img" aria-label="Total and reconstruction cost of each model over training steps, the held-out cost, and the penalty terms and weight decay of the model the readouts follow"></canvas>
     <p class="explain">J = (1/2m)Σ‖x̂−x‖² + (λ/2)(‖W1‖²+‖W2‖²) + β Σ<sub>j</sub> KL(ρ‖ρ̂<sub>j</sub>).
       The first steps cost far more (every unit starts half on, far from ρ), so by default the cost axis fits the run after
       its first 200 steps and the step axis is logarithmic: the plateau, while the net outputs the mean patch, and the drop
@@ -165,7 +169,7 @@ pub fn html() -> String {
       <button type="button" id="clear-test">Clear</button>
       <span class="hint">or drag on the image to paint on it</span>
     </div>
-    <canvas id="image" class="painting" width="1000" height="330" aria-label="Image, its patch-by-patch reconstruction and the reconstruction error map"></canvas>
+    <canvas id="image" class="painting" width="1000" height="330" role="img" aria-label="Image, its patch-by-patch reconstruction and the reconstruction error map"></canvas>
     <p class="test-score" id="test-score" aria-live="off"></p>
     <p class="explain">Each 8×8 block is encoded and decoded on its own (after the same normalisation as training).
       The error map is what anomaly detection uses: paint on the image or paste an object, and the blocks unlike the
@@ -175,9 +179,9 @@ pub fn html() -> String {
   <section data-hide="pca" class="panel wide">
     <h2>Compare with PCA</h2>
     <div class="pair">
-      <figure><canvas id="filters-copy" width="320" height="320" aria-label="Learned sparse filters"></canvas>
+      <figure><canvas id="filters-copy" width="320" height="320" role="img" aria-label="Learned sparse filters"></canvas>
         <figcaption>sparse autoencoder filters</figcaption></figure>
-      <figure><canvas id="pca" width="320" height="320" aria-label="Top principal components of the same patches"></canvas>
+      <figure><canvas id="pca" width="320" height="320" role="img" aria-label="Top principal components of the same patches"></canvas>
         <figcaption>top principal components of the same patches</figcaption></figure>
     </div>
     <p class="explain">An autoencoder with linear units and no penalty learns the same subspace as PCA. PCA's components are

@@ -2,9 +2,25 @@
 // it starts without errors, trains on its own, shows steps and a falling cost, redraws the
 // filters, and a ρ slider drag reaches the running trainer. Its Content-Security-Policy allows
 // only its own files and wasm, and the page runs without a single refusal under it.
+// Accessibility: axe-core finds no violation (WCAG 2.1 AA and best practice) in either layout,
+// the figures the canvases draw are page text, and a unit can be picked with the keyboard.
+// The presentation layout shows the filters large and whole at projector sizes, and every
+// canvas is drawn at its displayed size × devicePixelRatio.
 // Prints one "N passed, N failed" line.
 import { readFileSync } from "node:fs";
 import { launch, freshPage, check, assert, finish, outDir, root, stepOf } from "./harness.mjs";
+
+const axeSource = readFileSync(`${root}.tools/node_modules/axe-core/axe.min.js`, "utf8");
+/** axe-core's violations on `p` (WCAG 2.x A and AA, and best practice), one line each. */
+async function axeViolations(p) {
+  // Playwright's evaluate is exempt from the page's CSP, which refuses an injected script tag
+  if (!(await p.evaluate(() => Boolean(window.axe)))) await p.evaluate(axeSource);
+  return p.evaluate(async () => {
+    const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
+    const r = await window.axe.run(document, { runOnly: { type: "tag", values: tags } });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  });
+}
 
 /** Records every Content-Security-Policy refusal: the DOM event and Chromium's console line. */
 async function watchCsp(page) {
@@ -83,6 +99,98 @@ try {
     assert(Number(shown) > 0.01, `ρ readout ${shown}`);
     await page.waitForTimeout(500);
     assert(stepOf(await status()) > before, "steps keep counting: no restart");
+  });
+
+  await check("axe-core: no accessibility violations, settings open, in the normal and the presentation layout", async () => {
+    await page.click("#settings-box summary");
+    const normal = await axeViolations(page);
+    const present = await freshPage(browser, server);
+    await present.goto(`${server.url}#layout=present`);
+    await present.waitForSelector("#status");
+    await present.click("#settings-box summary");
+    await present.waitForTimeout(1000);
+    const big = await axeViolations(present);
+    await present.context().close();
+    await page.click("#settings-box summary");
+    assert(normal.length === 0 && big.length === 0, `normal: ${normal.join(" | ")}; present: ${big.join(" | ")}`);
+  });
+
+  await check("the readouts' numbers are in the page text, and change at most at the readout rate", async () => {
+    const text = () => page.evaluate(() => ["#firing-text", "#rho-bars-text", "#unit-text"].map((s) => document.querySelector(s).textContent));
+    const [firing, rho, unit] = await text();
+    assert(/^Dead units: \d+ of 25\. L0: \d+\.\d active units per patch\. Variance explained: \d+ %\.$/.test(firing), firing);
+    assert(/^Mean activation ρ̂ of 25 units: median [\d.]+, from [\d.e-]+ to [\d.]+; target ρ = [\d.]+\. \d+ ok, \d+ dead, \d+ always on\.$/.test(rho), rho);
+    assert(/^Unit \d+: ρ̂ = [\d.]+ \(target ρ = [\d.]+\), ‖w‖ = [\d.]+\. /.test(unit), unit);
+    for (const [canvas, twin] of [["#firing", "firing-text"], ["#rho-bars", "rho-bars-text"], ["#unit", "unit-text"]]) {
+      assert(await page.getAttribute(canvas, "aria-describedby") === twin, `${canvas} is described by #${twin}`);
+    }
+    // calm: count the twins' changes over 3 s (readouts redraw 4 times a second)
+    const changes = await page.evaluate(() => new Promise((done) => {
+      let n = 0;
+      const o = new MutationObserver((m) => { n += m.length; });
+      for (const s of ["#firing-text", "#rho-bars-text"]) o.observe(document.querySelector(s), { childList: true, characterData: true, subtree: true });
+      setTimeout(() => { o.disconnect(); done(n); }, 3000);
+    }));
+    assert(changes > 0 && changes <= 2 * 4 * 3 + 2, `${changes} changes in 3 s`);
+    console.log(`     ${firing} | ${rho} (${changes} changes in 3 s)`);
+  });
+
+  await check("a unit is picked with the keyboard: arrows on the filter grid move the selection, Unit detail follows", async () => {
+    await page.click("#play"); // paused, so a step the arrow must not take would show
+    await page.waitForTimeout(400);
+    const before = stepOf(await status());
+    await page.focus("#filters");
+    for (const key of ["Home", "ArrowRight", "ArrowRight", "ArrowDown"]) await page.keyboard.press(key);
+    await page.waitForTimeout(700); // the readouts redraw
+    const now = await page.getAttribute("#filters", "aria-valuenow");
+    const unit = await page.textContent("#unit-text");
+    assert(now === "7" && unit.startsWith("Unit 7:"), `aria-valuenow ${now}, detail "${unit.slice(0, 30)}"`);
+    assert(/row 2 and column 3/.test(await page.getAttribute("#filters", "aria-valuetext")), "the selection is described");
+    assert(stepOf(await status()) === before, "→ on the grid moved the selection, it did not take a training step");
+    const ring = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert(ring === "solid", `focus ring: ${ring}`);
+    await page.click("#play");
+  });
+
+  await check("presentation layout: the filter grid is the largest thing on screen, whole, and every canvas is crisp", async () => {
+    for (const [w, h, dpr, least] of [[1920, 1080, 1, 600], [1280, 720, 1, 450], [1024, 768, 1, 450], [1280, 720, 2, 450]]) {
+      const context = await browser.newContext({ viewport: { width: w, height: h }, deviceScaleFactor: dpr });
+      const page2 = await context.newPage();
+      const errors = [];
+      page2.on("pageerror", (e) => errors.push(String(e)));
+      await page2.goto(`${server.url}#layout=present`);
+      await page2.waitForSelector("#status");
+      await page2.waitForTimeout(1500);
+      const m = await page2.evaluate(() => {
+        const box = (s) => document.querySelector(s).getBoundingClientRect();
+        const canvases = [...document.querySelectorAll("canvas")].filter((c) => c.offsetParent && c.clientWidth > 0);
+        // the area on screen, without scrolling
+        const area = (b) => Math.max(0, Math.min(b.right, innerWidth) - Math.max(b.left, 0)) * Math.max(0, Math.min(b.bottom, innerHeight) - Math.max(b.top, 0));
+        const dpr = devicePixelRatio;
+        const blurry = ["#diagram", "#unit", "#recon-patch", "#rho-bars", "#firing", "#loss", "#image"]
+          .map((s) => document.querySelector(s))
+          .filter((c) => Math.abs(c.width - Math.round(c.clientWidth * dpr)) > 1 || Math.abs(c.height - Math.round(c.clientHeight * dpr)) > 1)
+          .map((c) => `#${c.id} ${c.width}×${c.height} shown ${c.clientWidth}×${c.clientHeight}`);
+        const grid = box("#filters");
+        return {
+          grid: { w: grid.width, top: grid.top, bottom: grid.bottom, px: document.querySelector("#filters").width / (grid.width * dpr) },
+          largest: canvases.every((c) => c.id === "filters" || area(c.getBoundingClientRect()) <= area(grid)),
+          blurry,
+          sideways: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+          hint: parseFloat(getComputedStyle(document.querySelector(".hint")).fontSize),
+          h1: parseFloat(getComputedStyle(document.querySelector("h1")).fontSize),
+        };
+      });
+      console.log(`     ${w}×${h} @${dpr}: grid ${Math.round(m.grid.w)} px, ${Math.round(m.grid.top)}–${Math.round(m.grid.bottom)}; hints ${m.hint} px, title ${m.h1} px`);
+      assert(m.grid.w >= least && m.grid.top >= 0 && m.grid.bottom <= h, `${w}×${h}: grid ${JSON.stringify(m.grid)}`);
+      assert(m.largest, `${w}×${h}: another canvas takes more of the screen than the grid`);
+      assert(m.grid.px > 0.9 && m.grid.px <= 1, `${w}×${h}@${dpr}: the grid's pixels are ${m.grid.px} of its displayed size × dpr`);
+      assert(m.blurry.length === 0, `${w}×${h}@${dpr}: not at displayed size × dpr: ${m.blurry.join(", ")}`);
+      assert(!m.sideways, `${w}×${h}: the page scrolls sideways`);
+      assert(m.hint >= (w >= 1920 ? 20 : 14) && m.h1 >= 32, `${w}×${h}: hints ${m.hint} px, title ${m.h1} px`);
+      assert(errors.length === 0, errors.join(" | "));
+      await context.close();
+    }
   });
 
   await check("pause stops training", async () => {

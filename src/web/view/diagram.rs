@@ -1,19 +1,27 @@
 //! The network diagram: input patch → hidden units → reconstruction, redrawn every frame.
 //!
-//! Images go through one reused [`Rgba`] buffer and `put_image_data`; hidden units are one
-//! `arc` + `fill` each with only `global_alpha` changing (the fill colour is set once per
-//! frame); all outlines share one path and one `stroke`.
+//! The canvas is drawn at its displayed size ([`Hidpi`]): the patches go through one reused
+//! [`Rgba`] at their own pixel size and are scaled up nearest-neighbour; hidden units are one
+//! `arc` + `fill` each, their colour from a short ramp and their `global_alpha` = activation;
+//! all outlines share one path and one `stroke`.
 
 use std::f64::consts::TAU;
 
 use wasm_bindgen::JsValue;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use super::{context_2d, put_rgba, BACKGROUND};
+use super::hidpi::Hidpi;
+use super::{context_2d, BACKGROUND};
 use crate::raster::{patch_to_grey, DiagramLayout, Rgba, DIAGRAM_MARGIN};
 
-/// Active units: a warm colour stands out against the blue-grey wiring.
-const NODE_FILL: &str = "#ffb454";
+/// Active units, from weakly to fully active: amber warming to white-hot, so on a projector
+/// a strongly active unit is the brightest thing in the diagram, not a dark amber disc; the
+/// opacity is still the activation. Warm colours stand out against the blue-grey wiring.
+const NODE_RAMP: [&str; 8] = ["#ff9a2e", "#ffac42", "#ffbd5c", "#ffcd78", "#ffdc98", "#ffe9b9", "#fff4da", "#ffffff"];
+/// Narrowest layout before the drawing shrinks instead.
+const MIN_W: f64 = 320.0;
+/// The level from which a unit counts as active (the page's a > 0.1 for sigmoid units).
+const ACTIVE: f32 = 0.1;
 const OUTLINE: &str = "rgba(200, 210, 230, 0.35)";
 const WEDGE: &str = "rgba(120, 160, 220, 0.08)";
 const LABEL: &str = "#c9ced8";
@@ -23,18 +31,27 @@ const FONT: &str = "13px sans-serif";
 pub struct DiagramView {
     canvas: HtmlCanvasElement,
     ctx: CanvasRenderingContext2d,
-    /// One enlarged patch; reused for the input and then the reconstruction.
+    /// One patch at its own size; reused for the input and then the reconstruction.
     buf: Rgba,
+    hidpi: Hidpi,
     /// "hidden (N units)", rebuilt only when N changes.
     hidden_label: String,
     label_units: Option<usize>,
 }
 
 impl DiagramView {
-    /// Takes the canvas; its `width`/`height` attributes (e.g. 640 × 300) set the layout.
+    /// Takes the canvas; it is laid out at its displayed size (its `width`/`height`
+    /// attributes, e.g. 640 × 300, until the page lays it out).
     pub fn new(canvas: HtmlCanvasElement) -> Result<Self, JsValue> {
         let ctx = context_2d(&canvas)?;
-        Ok(DiagramView { canvas, ctx, buf: Rgba::default(), hidden_label: String::new(), label_units: None })
+        Ok(DiagramView {
+            canvas,
+            ctx,
+            buf: Rgba::default(),
+            hidpi: Hidpi::new(MIN_W),
+            hidden_label: String::new(),
+            label_units: None,
+        })
     }
 
     /// The canvas drawn on.
@@ -43,10 +60,13 @@ impl DiagramView {
     }
 
     /// Draws `input` (patch² values in [0, 1]) on the left, one disc per hidden unit whose
-    /// opacity is its activation in [0, 1], and `output`, the reconstruction, on the right.
-    /// Short or empty slices draw what they have; out-of-range values are clamped.
+    /// opacity is its activation in [0, 1] (its colour warms to white with it), and
+    /// `output`, the reconstruction, on the right. Short or empty slices draw what they
+    /// have; out-of-range values are clamped.
     pub fn draw(&mut self, input: &[f32], hidden: &[f32], output: &[f32], patch: usize) -> Result<(), JsValue> {
-        let (w, h) = (self.canvas.width() as f64, self.canvas.height() as f64);
+        let fit = self.hidpi.fit(&self.canvas);
+        let (w, h) = (fit.w, fit.h);
+        self.ctx.set_transform(fit.k, 0.0, 0.0, fit.k, 0.0, 0.0)?;
         let units = hidden.len();
         let l = DiagramLayout::new(w, h, units, patch);
         let ctx = &self.ctx;
@@ -70,24 +90,24 @@ impl DiagramView {
             ctx.fill();
         }
 
-        // The two patches, through the one reused buffer.
+        // The two patches, through the one reused buffer, scaled up nearest-neighbour.
         if patch > 0 {
-            let side = patch * l.scale;
             for (values, x) in [(input, l.input_x), (output, l.output_x)] {
-                self.buf.resize(side, side);
+                self.buf.resize(patch, patch);
                 self.buf.fill([0, 0, 0, 255]);
-                self.buf.blit_grey(0, 0, values, patch, patch, l.scale, patch_to_grey);
-                put_rgba(ctx, &self.buf, x, l.img_y)?;
+                self.buf.blit_grey(0, 0, values, patch, patch, 1, patch_to_grey);
+                self.hidpi.blit(ctx, &self.buf, x, l.img_y, l.img, l.img)?;
             }
         }
 
-        // Activations: the fill colour once, then only the alpha per node. Silent units
-        // (alpha ≈ 0) are skipped; their outline below still shows them.
-        ctx.set_fill_style_str(NODE_FILL);
+        // Activations: colour from the ramp, alpha = activation. Silent units (alpha ≈ 0)
+        // are skipped; their outline below still shows them.
         for (j, &a) in hidden.iter().enumerate() {
             let a = if a.is_nan() { 0.0 } else { a.clamp(0.0, 1.0) as f64 };
             if a > 0.004 {
                 let (x, y) = l.node(j);
+                let step = ((a * NODE_RAMP.len() as f64) as usize).min(NODE_RAMP.len() - 1);
+                ctx.set_fill_style_str(NODE_RAMP[step]);
                 ctx.set_global_alpha(a);
                 ctx.begin_path();
                 ctx.arc(x, y, l.radius, 0.0, TAU)?;
@@ -111,6 +131,21 @@ impl DiagramView {
             }
         }
         ctx.stroke();
+
+        // Active units (level ≥ ACTIVE) get a full-strength ring in their ramp colour: a
+        // sparse code's few active units are often only 0.1–0.3 active, too faint as fills
+        // alone to be seen from the back of a room.
+        ctx.set_line_width((l.radius * 0.16).max(2.0));
+        for (j, &a) in hidden.iter().enumerate() {
+            if a >= ACTIVE {
+                let (x, y) = l.node(j);
+                let step = ((a as f64 * NODE_RAMP.len() as f64) as usize).min(NODE_RAMP.len() - 1);
+                ctx.set_stroke_style_str(NODE_RAMP[step]);
+                ctx.begin_path();
+                ctx.arc(x, y, l.radius, 0.0, TAU)?;
+                ctx.stroke();
+            }
+        }
 
         self.draw_labels(&l, units)
     }

@@ -10,8 +10,10 @@ use std::fmt::Write;
 use wasm_bindgen::JsValue;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+use super::context_2d;
+use super::hidpi::Hidpi;
 use super::paint::{self, ACCENT_PX, AXIS_PX, BG_PX, GRID_PX, MUTED, RED, TEXT};
-use super::{context_2d, put_rgba};
+use super::text_twin::TextTwin;
 use crate::raster::{draw_bars, integer_ticks, write_fixed, write_percent, PlotBox, Rgba};
 
 /// Fraction of the width given to the histogram; the readouts take the rest.
@@ -21,6 +23,8 @@ const PLOT_SHARE: usize = 54;
 const MARGINS: (usize, usize, usize, usize) = (40, 28, 8, 40);
 /// Left end of the x axis when `min_log10` is unusable.
 const DEFAULT_MIN: f32 = -4.0;
+/// Narrowest layout before the drawing shrinks instead (the readouts need their room).
+const MIN_W: f64 = 440.0;
 
 /// Draws the firing histogram and readouts on one canvas (about 560 × 180).
 pub struct FiringView {
@@ -30,13 +34,17 @@ pub struct FiringView {
     buf: Rgba,
     /// Reused text for numbers and readouts.
     text: String,
+    hidpi: Hidpi,
+    /// The three readouts as page text.
+    twin: TextTwin,
 }
 
 impl FiringView {
     /// Takes the canvas; its `width`/`height` attributes set the layout.
     pub fn new(canvas: HtmlCanvasElement) -> Result<Self, JsValue> {
         let ctx = context_2d(&canvas)?;
-        Ok(FiringView { canvas, ctx, buf: Rgba::default(), text: String::new() })
+        let twin = TextTwin::of(&canvas);
+        Ok(FiringView { canvas, ctx, buf: Rgba::default(), text: String::new(), hidpi: Hidpi::new(MIN_W), twin })
     }
 
     /// The canvas drawn on.
@@ -48,7 +56,7 @@ impl FiringView {
     /// `min_log10` up to 0; a non-negative or non-finite `min_log10` is read as −4) and the
     /// readouts "dead units: `dead` / `units`", "L0: `l0` active units per patch" and
     /// "variance explained: `fve` as %". Non-finite readouts show as "–"; an empty
-    /// histogram draws empty axes.
+    /// histogram draws empty axes. The three readouts also go to the canvas's text twin.
     pub fn draw(
         &mut self,
         histogram: &[usize],
@@ -58,7 +66,8 @@ impl FiringView {
         fve: f32,
         units: usize,
     ) -> Result<(), JsValue> {
-        let (w, h) = (self.canvas.width() as usize, self.canvas.height() as usize);
+        let fit = self.hidpi.fit(&self.canvas);
+        let (w, h) = fit.size();
         let split = w * PLOT_SHARE / 100;
         let (ml, mt, mr, mb) = MARGINS;
         let plot = PlotBox::inset(split, h, ml, mt, mr, mb);
@@ -78,7 +87,7 @@ impl FiringView {
         for k in integer_ticks(lo, 0.0) {
             buf.fill_rect(x_of(k as f32), plot.bottom(), 1, 5, AXIS_PX);
         }
-        put_rgba(&self.ctx, buf, 0.0, 0.0)?;
+        self.hidpi.show(&self.ctx, buf, &fit)?;
 
         // Axis text.
         let ctx = &self.ctx;
@@ -121,6 +130,15 @@ impl FiringView {
         text.clear();
         text.push_str("variance explained: ");
         write_percent(text, fve as f64);
-        ctx.fill_text_with_max_width(text, x, y0 + 2.0 * dy, room)
+        ctx.fill_text_with_max_width(text, x, y0 + 2.0 * dy, room)?;
+        // the twin: the same three readouts as one sentence
+        text.clear();
+        let _ = write!(text, "Dead units: {dead} of {units}. L0: ");
+        write_fixed(text, l0 as f64, 1);
+        text.push_str(" active units per patch. Variance explained: ");
+        write_percent(text, fve as f64);
+        text.push('.');
+        self.twin.set(text);
+        Ok(())
     }
 }

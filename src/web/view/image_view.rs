@@ -8,8 +8,9 @@
 use wasm_bindgen::JsValue;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+use super::context_2d;
+use super::hidpi::{Fit, Hidpi};
 use super::paint::{self, BG_PX, FRAME_PX, MUTED, TEXT};
-use super::{context_2d, put_rgba};
 use crate::raster::{error_scale, heat_of, patch_to_grey, Rgba, Triptych};
 
 /// Height of the two-line caption band above the images.
@@ -20,6 +21,8 @@ const GAP: usize = 24;
 const CAPTIONS: [&str; 3] = ["image", "rebuilt patch by patch", "reconstruction error"];
 /// Second (muted) line, explaining the error map.
 const ERROR_NOTE: &str = "(bright = poorly explained: what anomaly detection flags)";
+/// Narrowest layout before the drawing shrinks instead (three captions side by side).
+const MIN_W: f64 = 480.0;
 
 /// Draws original | reconstruction | error map on one canvas (about 1000 × 330).
 pub struct ImageView {
@@ -29,25 +32,23 @@ pub struct ImageView {
     buf: Rgba,
     /// Reused by the percentile behind the error map's scale.
     scratch: Vec<f32>,
-    /// The last layout, to map the pointer back to picture pixels.
-    layout: Option<Triptych>,
+    /// The last layout and its fit, to map the pointer back to picture pixels.
+    layout: Option<(Triptych, Fit)>,
+    hidpi: Hidpi,
 }
 
 impl ImageView {
     /// Takes the canvas; its `width`/`height` attributes set the layout.
     pub fn new(canvas: HtmlCanvasElement) -> Result<Self, JsValue> {
         let ctx = context_2d(&canvas)?;
-        Ok(ImageView { canvas, ctx, buf: Rgba::default(), scratch: Vec::new(), layout: None })
+        Ok(ImageView { canvas, ctx, buf: Rgba::default(), scratch: Vec::new(), layout: None, hidpi: Hidpi::new(MIN_W) })
     }
 
     /// The picture pixel (fractional) under the pointer at CSS offset (`css_x`, `css_y`),
     /// on any of the three images; `None` elsewhere or before the first drawing.
     pub fn picture_at(&self, css_x: f64, css_y: f64) -> Option<(f32, f32)> {
-        let t = self.layout.as_ref()?;
-        let (cw, ch) = (self.canvas.client_width() as f64, self.canvas.client_height() as f64);
-        let sx = if cw > 0.0 { self.canvas.width() as f64 / cw } else { 1.0 };
-        let sy = if ch > 0.0 { self.canvas.height() as f64 / ch } else { 1.0 };
-        t.source_at(css_x * sx, css_y * sy).map(|(x, y)| (x as f32, y as f32))
+        let (t, fit) = self.layout.as_ref()?;
+        t.source_at(css_x / fit.css, css_y / fit.css).map(|(x, y)| (x as f32, y as f32))
     }
 
     /// The canvas drawn on.
@@ -61,7 +62,8 @@ impl ImageView {
     /// even at 1:1). Missing values and NaN are black; `w` or `h` of 0 draws the captions
     /// over empty frames.
     pub fn draw(&mut self, original: &[f32], recon: &[f32], error: &[f32], w: usize, h: usize) -> Result<(), JsValue> {
-        let (cw, ch) = (self.canvas.width() as usize, self.canvas.height() as usize);
+        let fit = self.hidpi.fit(&self.canvas);
+        let (cw, ch) = fit.size();
         // Nothing to show yet: lay out square frames, so the captions still stand apart.
         let (lw, lh) = if w == 0 || h == 0 { (1, 1) } else { (w, h) };
         let t = Triptych::new(cw, ch, lw, lh, CAPTION_H, GAP);
@@ -80,8 +82,8 @@ impl ImageView {
         for x in t.xs {
             buf.frame(x, t.y, t.img_w, t.img_h, FRAME_PX);
         }
-        put_rgba(&self.ctx, buf, 0.0, 0.0)?;
-        self.layout = (w > 0 && h > 0).then_some(t);
+        self.hidpi.show(&self.ctx, buf, &fit)?;
+        self.layout = (w > 0 && h > 0).then_some((t, fit));
 
         // Captions centred over their images; the note may overhang the error map's width
         // (the canvas edge, not the image, is its limit).

@@ -19,9 +19,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsValue;
-use web_sys::HtmlCanvasElement;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use super::context_2d;
+use super::hidpi::Hidpi;
 use super::loss_fitted::draw_fitted;
 use super::loss_parts::{
     cost_curves, draw_line, err, legend, penalty_curves, AXIS, BG, FONT, LEGEND_H, TEXT, Y_LABELS,
@@ -37,16 +38,23 @@ const MIN_H: u32 = 120;
 /// uses the size as is); SVG text is drawn this much larger so the export matches the screen.
 const SVG_TEXT_SCALE: f64 = 1.24;
 
-/// Draws the loss history on one canvas.
+/// Narrowest layout before the chart shrinks instead (axes, legend and labels need room).
+const MIN_LAYOUT_W: f64 = 560.0;
+
+/// Draws the loss history on one canvas, at its displayed size ([`Hidpi`]): plotters draws
+/// in layout pixels on a context scaled to the device pixels.
 pub struct LossView {
     canvas: HtmlCanvasElement,
+    ctx: CanvasRenderingContext2d,
+    hidpi: Hidpi,
 }
 
 impl LossView {
-    /// Takes the canvas; its `width`/`height` attributes (e.g. 1000 × 340) are the chart size.
+    /// Takes the canvas; its `width`/`height` attributes (e.g. 1000 × 340) are the chart size
+    /// until the page lays it out.
     pub fn new(canvas: HtmlCanvasElement) -> Result<Self, JsValue> {
-        context_2d(&canvas)?; // fail now, with a clear message, rather than on the first draw
-        Ok(LossView { canvas })
+        let ctx = context_2d(&canvas)?; // fail now, with a clear message, rather than on the first draw
+        Ok(LossView { canvas, ctx, hidpi: Hidpi::new(MIN_LAYOUT_W) })
     }
 
     /// The canvas drawn on.
@@ -56,9 +64,14 @@ impl LossView {
 
     /// Redraws the chart from `data`; see [`draw_chart`].
     pub fn draw(&mut self, data: &ChartData) -> Result<(), JsValue> {
+        let fit = self.hidpi.fit(&self.canvas);
+        // the backend draws through this same context: its transform maps layout to device px
+        self.ctx.set_transform(fit.k, 0.0, 0.0, fit.k, 0.0, 0.0)?;
         let backend = CanvasBackend::with_canvas_object(self.canvas.clone())
             .ok_or_else(|| JsValue::from_str("loss chart: the canvas has no 2D drawing context"))?;
-        draw_scaled(backend.into_drawing_area(), data, 1.0).map_err(|e| JsValue::from_str(&e))
+        let (w, h) = fit.size();
+        let root = backend.into_drawing_area().shrink((0, 0), (w as i32, h as i32));
+        draw_scaled(root, data, 1.0).map_err(|e| JsValue::from_str(&e))
     }
 }
 

@@ -12,11 +12,14 @@
 //! - [`inference`]: sparse coding's code over its FISTA iterations.
 //! - [`lanes`]: the models side by side (names, lessons, the second lane's filters).
 //! - [`download`]: save text or a canvas as a file; [`paint`]: shared colours and text style.
+//! - [`hidpi`]: every canvas drawn at its displayed size × devicePixelRatio; [`text_twin`]:
+//!   the figures a canvas draws, also as page text.
 
 pub mod diagram;
 pub mod download;
 pub mod filters;
 pub mod firing;
+mod hidpi;
 pub mod image_view;
 pub mod inference;
 pub mod lanes;
@@ -27,6 +30,7 @@ pub mod paint;
 pub mod pca_tiles;
 pub mod recon_patch;
 pub mod rho_bars;
+mod text_twin;
 pub mod tile_grid;
 pub mod unit_detail;
 

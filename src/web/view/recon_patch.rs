@@ -5,8 +5,9 @@
 use wasm_bindgen::JsValue;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+use super::context_2d;
+use super::hidpi::Hidpi;
 use super::paint::{self, BG_PX, FRAME_PX, TEXT};
-use super::{context_2d, put_rgba};
 use crate::raster::{heat_of, patch_to_grey, Rgba, Triptych, PATCH_ERROR_FULL};
 
 /// Height of the caption band above the images.
@@ -14,6 +15,8 @@ const CAPTION_H: usize = 20;
 /// Gap between the images.
 const GAP: usize = 16;
 const CAPTIONS: [&str; 3] = ["input", "reconstruction", "error"];
+/// Narrowest layout before the drawing shrinks instead (three captions side by side).
+const MIN_W: f64 = 320.0;
 
 /// Draws input | reconstruction | error for one patch on one canvas (about 420 × 170).
 pub struct ReconPatchView {
@@ -21,13 +24,14 @@ pub struct ReconPatchView {
     ctx: CanvasRenderingContext2d,
     /// The whole canvas as pixels, reused.
     buf: Rgba,
+    hidpi: Hidpi,
 }
 
 impl ReconPatchView {
     /// Takes the canvas; its `width`/`height` attributes set the layout.
     pub fn new(canvas: HtmlCanvasElement) -> Result<Self, JsValue> {
         let ctx = context_2d(&canvas)?;
-        Ok(ReconPatchView { canvas, ctx, buf: Rgba::default() })
+        Ok(ReconPatchView { canvas, ctx, buf: Rgba::default(), hidpi: Hidpi::new(MIN_W) })
     }
 
     /// The canvas drawn on.
@@ -38,7 +42,8 @@ impl ReconPatchView {
     /// Draws `input` and `recon` (patch² values in [0, 1], row-major) as grey images and
     /// |recon − input| as a heat map. Missing values (short slices) and NaN are black.
     pub fn draw(&mut self, input: &[f32], recon: &[f32], patch: usize) -> Result<(), JsValue> {
-        let (w, h) = (self.canvas.width() as usize, self.canvas.height() as usize);
+        let fit = self.hidpi.fit(&self.canvas);
+        let (w, h) = fit.size();
         // Patch size 0: lay out 1 × 1 frames, so the captions still stand apart.
         let t = Triptych::new(w, h, patch.max(1), patch.max(1), CAPTION_H, GAP);
         let p = patch;
@@ -57,7 +62,7 @@ impl ReconPatchView {
         for x in t.xs {
             buf.frame(x, t.y, t.img_w, t.img_h, FRAME_PX);
         }
-        put_rgba(&self.ctx, buf, 0.0, 0.0)?;
+        self.hidpi.show(&self.ctx, buf, &fit)?;
 
         paint::text_style(&self.ctx, paint::FONT_CAPTION, TEXT, "center");
         let y = (t.caption_y + CAPTION_H / 2 - 2) as f64;

@@ -11,8 +11,9 @@ use wasm_bindgen::JsValue;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use super::context_2d;
+use super::hidpi::Hidpi;
 use super::paint::{self, ACCENT_PX, AMBER_PX, AXIS_PX, BG_PX, DEAD_PX, GRID_PX, MUTED, TEXT, TEXT_PX};
-use super::put_rgba;
+use super::text_twin::TextTwin;
 use crate::raster::{draw_bars, legend_lefts, log_frac, write_sig, PlotBox, Rgba};
 
 /// The log axis runs from 10^LO_EXP to 10^HI_EXP: ρ = 0.01 sits in the middle.
@@ -34,6 +35,8 @@ const CHAR_W: usize = 7;
 const SPACING: usize = 14;
 /// Vertical middle of the title/legend row.
 const LEGEND_Y: usize = 13;
+/// Narrowest layout before the drawing shrinks instead (title and legend share a row).
+const MIN_W: f64 = 440.0;
 
 /// Draws the per-unit ρ̂ bars on one canvas (about 560 × 180).
 pub struct RhoBarsView {
@@ -44,13 +47,25 @@ pub struct RhoBarsView {
     /// Reused text: the target label and the x-axis caption.
     target_label: String,
     x_label: String,
+    hidpi: Hidpi,
+    /// A summary of the bars as page text.
+    twin: TextTwin,
 }
 
 impl RhoBarsView {
     /// Takes the canvas; its `width`/`height` attributes set the layout.
     pub fn new(canvas: HtmlCanvasElement) -> Result<Self, JsValue> {
         let ctx = context_2d(&canvas)?;
-        Ok(RhoBarsView { canvas, ctx, buf: Rgba::default(), target_label: String::new(), x_label: String::new() })
+        let twin = TextTwin::of(&canvas);
+        Ok(RhoBarsView {
+            canvas,
+            ctx,
+            buf: Rgba::default(),
+            target_label: String::new(),
+            x_label: String::new(),
+            hidpi: Hidpi::new(MIN_W),
+            twin,
+        })
     }
 
     /// The canvas drawn on.
@@ -62,8 +77,11 @@ impl RhoBarsView {
     /// and values below 1e-4 show as a short stub), coloured by `status[j]`: 0 ok (blue),
     /// 1 dead (grey-red), 2 always on (amber); a missing or unknown status counts as ok.
     /// The target `rho` is a dashed line across all bars (left out when not positive).
+    /// The text twin gets a summary: median, range and the count of each status.
     pub fn draw(&mut self, rho_hat: &[f32], rho: f32, status: &[u8]) -> Result<(), JsValue> {
-        let (w, h) = (self.canvas.width() as usize, self.canvas.height() as usize);
+        self.twin.set(&summary(rho_hat, rho, status));
+        let fit = self.hidpi.fit(&self.canvas);
+        let (w, h) = fit.size();
         let (ml, mt, mr, mb) = MARGINS;
         let plot = PlotBox::inset(w, h, ml, mt, mr, mb);
         let n = rho_hat.len();
@@ -87,7 +105,7 @@ impl RhoBarsView {
         for (&x, c) in legend.iter().zip(COLOURS) {
             buf.fill_rect(x, LEGEND_Y - SWATCH / 2, SWATCH, SWATCH, c);
         }
-        put_rgba(&self.ctx, buf, 0.0, 0.0)?;
+        self.hidpi.show(&self.ctx, buf, &fit)?;
 
         // Text.
         let ctx = &self.ctx;
@@ -122,4 +140,32 @@ impl RhoBarsView {
         let mid = (plot.left + plot.width / 2) as f64;
         ctx.fill_text(&self.x_label, mid, (plot.bottom() + mb / 2 + 1).min(h) as f64)
     }
+}
+
+/// The bars in words: how many units, the median and range of their values, the target
+/// (when there is one, else the bars are activity rates) and how many are ok, dead, always on.
+fn summary(values: &[f32], rho: f32, status: &[u8]) -> String {
+    let n = values.len();
+    let mut sorted: Vec<f32> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    sorted.sort_by(f32::total_cmp);
+    let what = if rho > 0.0 && rho.is_finite() { "Mean activation ρ̂" } else { "Share of patches active" };
+    let mut out = format!("{what} of {n} unit{}: ", if n == 1 { "" } else { "s" });
+    match (sorted.first(), sorted.last()) {
+        (Some(&lo), Some(&hi)) => {
+            out.push_str("median ");
+            write_sig(&mut out, sorted[sorted.len() / 2] as f64, 2);
+            out.push_str(", from ");
+            write_sig(&mut out, lo as f64, 2);
+            out.push_str(" to ");
+            write_sig(&mut out, hi as f64, 2);
+        }
+        _ => out.push_str("none measured yet"),
+    }
+    if rho > 0.0 && rho.is_finite() {
+        out.push_str("; target ρ = ");
+        write_sig(&mut out, rho as f64, 2);
+    }
+    let count = |code: u8| (0..n).filter(|&j| status.get(j).copied().unwrap_or(0).min(2) == code).count();
+    let _ = write!(out, ". {} ok, {} dead, {} always on.", count(0), count(1), count(2));
+    out
 }

@@ -1,13 +1,24 @@
 //! A grid of filter tiles from the rows of a matrix, composed in Rust and pushed with one
 //! `put_image_data`: W1's rows in [`super::filters`], principal components in
 //! [`super::pca_tiles`]. Sharing one view keeps their look and hover maths identical.
+//!
+//! The grid is composed at the canvas's displayed width × devicePixelRatio (the largest
+//! integer enlargement that fits), and CSS shows it `image-rendering: pixelated`, so tiles
+//! stay sharp squares at any size. A grid units can be picked on (the learned filters) also
+//! outlines the selected tile and says which it is in its ARIA slider attributes.
+
+use std::cell::Cell;
 
 use nalgebra::DMatrix;
 use wasm_bindgen::JsValue;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use super::{context_2d, put_rgba};
-use crate::raster::{draw_filter_grid, fit_grid, tile_at, Rgba};
+use crate::raster::{draw_filter_grid, fit_grid, grid_shape, tile_at, Rgba};
+use crate::web::dom;
+
+/// The selected tile's outline: the page's accent blue, clear on grey tiles and dark gaps.
+const SELECTED: &str = "#7cc4ff";
 
 /// Draws the rows of a matrix as a grid of `patch × patch` tiles on one canvas.
 pub struct TileGridView {
@@ -17,13 +28,18 @@ pub struct TileGridView {
     buf: Rgba,
     /// Layout of the last draw, for [`TileGridView::unit_at`]: (tiles, patch, scale, gap).
     layout: Option<(usize, usize, usize, usize)>,
+    /// The selected tile, on a grid units are picked on (`None`: no selection shown). A
+    /// `Cell`, so the event handlers can set it through the app's shared view.
+    selected: Cell<Option<usize>>,
+    /// (tiles, selected) the ARIA attributes last described.
+    announced: Option<(usize, usize)>,
 }
 
 impl TileGridView {
     /// Takes the canvas the grid is drawn on.
     pub fn new(canvas: HtmlCanvasElement) -> Result<Self, JsValue> {
         let ctx = context_2d(&canvas)?;
-        Ok(TileGridView { canvas, ctx, buf: Rgba::default(), layout: None })
+        Ok(TileGridView { canvas, ctx, buf: Rgba::default(), layout: None, selected: Cell::new(None), announced: None })
     }
 
     /// The canvas drawn on.
@@ -31,11 +47,28 @@ impl TileGridView {
         &self.canvas
     }
 
+    /// Shows `unit` as selected from the next draw on (outlined, and in the canvas's
+    /// `aria-valuenow`/`aria-valuetext`).
+    pub fn set_selected(&self, unit: usize) {
+        self.selected.set(Some(unit));
+    }
+
+    /// The selected tile, if this grid shows one.
+    pub fn selected(&self) -> Option<usize> {
+        self.selected.get()
+    }
+
+    /// Columns of the last grid drawn (0 before the first draw), for moving the selection
+    /// up and down.
+    pub fn columns(&self) -> usize {
+        self.layout.map_or(0, |(units, ..)| grid_shape(units).0)
+    }
+
     /// Draws every row of `rows` (tiles × patch²) as a `patch × patch` tile, each with its
-    /// own contrast (mid-grey = the tile's mean, see `draw_tile`). The enlargement is chosen so the grid fits the canvas's
-    /// CSS width; the canvas's pixel size is changed only when the grid's size changes,
-    /// because setting it clears the canvas and costs a re-layout. An empty matrix draws
-    /// nothing.
+    /// own contrast (mid-grey = the tile's mean, see `draw_tile`). The enlargement is chosen
+    /// so the grid fits the canvas's CSS width in device pixels; the canvas's pixel size is
+    /// changed only when the grid's size changes, because setting it clears the canvas and
+    /// costs a re-layout. An empty matrix draws nothing.
     pub fn draw(&mut self, rows: &DMatrix<f32>, patch: usize) -> Result<(), JsValue> {
         let units = rows.nrows();
         if units == 0 || patch == 0 {
@@ -46,7 +79,9 @@ impl TileGridView {
             w if w > 0 => w as usize,
             _ => self.canvas.width() as usize,
         };
-        let (scale, gap) = fit_grid(units, patch, css_width);
+        let dpr = dom::window().device_pixel_ratio();
+        let dpr = if dpr.is_finite() && dpr > 0.0 { dpr.clamp(0.5, 4.0) } else { 1.0 };
+        let (scale, gap) = fit_grid(units, patch, (css_width as f64 * dpr) as usize);
         draw_filter_grid(rows, patch, scale, gap, &mut self.buf);
         let (w, h) = (self.buf.width as u32, self.buf.height as u32);
         if self.canvas.width() != w || self.canvas.height() != h {
@@ -54,7 +89,37 @@ impl TileGridView {
             self.canvas.set_height(h);
         }
         self.layout = Some((units, patch, scale, gap));
-        put_rgba(&self.ctx, &self.buf, 0.0, 0.0)
+        put_rgba(&self.ctx, &self.buf, 0.0, 0.0)?;
+        match self.selected.get() {
+            Some(unit) => self.show_selected(unit.min(units - 1), units, patch * scale, gap),
+            None => Ok(()),
+        }
+    }
+
+    /// Outlines tile `unit` (in the gap around it) and keeps the ARIA slider attributes in
+    /// step with the selection and the number of tiles.
+    fn show_selected(&mut self, unit: usize, units: usize, tile: usize, gap: usize) -> Result<(), JsValue> {
+        let (cols, rows) = grid_shape(units);
+        let step = (tile + gap) as f64;
+        let (x, y) = (gap as f64 + (unit % cols) as f64 * step, gap as f64 + (unit / cols) as f64 * step);
+        let line = (gap as f64).max(2.0);
+        self.ctx.set_stroke_style_str(SELECTED);
+        self.ctx.set_line_width(line);
+        let out = line / 2.0;
+        self.ctx.stroke_rect(x - out, y - out, tile as f64 + line, tile as f64 + line);
+        if self.announced != Some((units, unit)) {
+            self.announced = Some((units, unit));
+            let c = &self.canvas;
+            c.set_attribute("aria-valuemax", &(units - 1).to_string())?;
+            c.set_attribute("aria-valuenow", &unit.to_string())?;
+            let text = format!(
+                "unit {unit} of {units}, row {} and column {} of a {rows} × {cols} grid",
+                unit / cols + 1,
+                unit % cols + 1
+            );
+            c.set_attribute("aria-valuetext", &text)?;
+        }
+        Ok(())
     }
 
     /// The row (hidden unit, component) whose tile is under a point given in CSS pixels

@@ -7,9 +7,14 @@ use std::fmt::Write;
 use wasm_bindgen::JsValue;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+use super::context_2d;
+use super::hidpi::Hidpi;
 use super::paint::{self, BG_PX, FRAME_PX, MUTED, TEXT};
-use super::{context_2d, put_rgba};
+use super::text_twin::TextTwin;
 use crate::raster::{draw_tile, patch_to_grey, write_fixed, write_sig, Rgba, UnitDetailLayout, MAX_TOP};
+
+/// Narrowest layout before the drawing shrinks instead (eight thumbnails and their values).
+const MIN_W: f64 = 440.0;
 
 /// Draws the selected unit's panel on one canvas (about 560 × 200).
 pub struct UnitDetailView {
@@ -19,13 +24,17 @@ pub struct UnitDetailView {
     buf: Rgba,
     /// Reused text for the labels.
     text: String,
+    hidpi: Hidpi,
+    /// The unit's figures as page text.
+    twin: TextTwin,
 }
 
 impl UnitDetailView {
     /// Takes the canvas; its `width`/`height` attributes set the layout.
     pub fn new(canvas: HtmlCanvasElement) -> Result<Self, JsValue> {
         let ctx = context_2d(&canvas)?;
-        Ok(UnitDetailView { canvas, ctx, buf: Rgba::default(), text: String::new() })
+        let twin = TextTwin::of(&canvas);
+        Ok(UnitDetailView { canvas, ctx, buf: Rgba::default(), text: String::new(), hidpi: Hidpi::new(MIN_W), twin })
     }
 
     /// The canvas drawn on.
@@ -38,7 +47,8 @@ impl UnitDetailView {
     /// when `rho` is NaN: a model without a target rate) and
     /// "‖w‖ = …", and up to 8 of `top` (activation, patch² values in [0, 1]), most exciting
     /// first as given, each with its activation underneath; "no patches seen yet" when `top`
-    /// is empty. Short slices are padded (weights with 0, patch pixels with black).
+    /// is empty. Short slices are padded (weights with 0, patch pixels with black). The
+    /// figures also go to the canvas's text twin.
     #[allow(clippy::too_many_arguments)] // plain data in, as every view takes it
     pub fn draw(
         &mut self,
@@ -50,7 +60,8 @@ impl UnitDetailView {
         weight_norm: f32,
         top: &[(f32, &[f32])],
     ) -> Result<(), JsValue> {
-        let (w, h) = (self.canvas.width() as usize, self.canvas.height() as usize);
+        let fit = self.hidpi.fit(&self.canvas);
+        let (w, h) = fit.size();
         let l = UnitDetailLayout::new(w, h, patch);
         let p = patch;
         let shown = &top[..top.len().min(MAX_TOP)];
@@ -70,7 +81,7 @@ impl UnitDetailView {
                 buf.frame(x0, l.row_y, thumb, thumb, FRAME_PX);
             }
         }
-        put_rgba(&self.ctx, buf, 0.0, 0.0)?;
+        self.hidpi.show(&self.ctx, buf, &fit)?;
 
         let ctx = &self.ctx;
         let text = &mut self.text;
@@ -80,6 +91,7 @@ impl UnitDetailView {
         let _ = write!(text, "unit {unit}");
         paint::text_style(ctx, paint::FONT_BIG, TEXT, "left");
         ctx.fill_text_with_max_width(text, x, l.lines[0] as f64, room)?;
+        let mut twin = format!("Unit {unit}: ");
         text.clear();
         // models without a target rate (NaN) show their mean code alone
         text.push_str(if rho.is_nan() { "mean code = " } else { "ρ̂ = " });
@@ -91,10 +103,25 @@ impl UnitDetailView {
         }
         paint::text_style(ctx, paint::FONT_CAPTION, TEXT, "left");
         ctx.fill_text_with_max_width(text, x, l.lines[1] as f64, room)?;
+        twin.push_str(text);
         text.clear();
         text.push_str("‖w‖ = ");
         write_fixed(text, weight_norm as f64, 2);
         ctx.fill_text_with_max_width(text, x, l.lines[2] as f64, room)?;
+        let _ = write!(twin, ", {text}. ");
+        if shown.is_empty() {
+            twin.push_str("No patches seen yet.");
+        } else {
+            twin.push_str("Activations of the patches that excite it most: ");
+            for (i, &(a, _)) in shown.iter().enumerate() {
+                if i > 0 {
+                    twin.push_str(", ");
+                }
+                write_fixed(&mut twin, a as f64, 2);
+            }
+            twin.push('.');
+        }
+        self.twin.set(&twin);
 
         paint::text_style(ctx, paint::FONT, MUTED, "left");
         if shown.is_empty() {
