@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{ErrorEvent, MessageEvent, Worker};
+use web_sys::{Event, MessageEvent, Worker};
 
 use super::dom;
 use crate::session::{Command, Snapshot};
@@ -50,7 +50,7 @@ pub struct WorkerLink {
     /// When the snapshot on its way was asked for.
     waiting: Option<f64>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
 }
 
 impl WorkerLink {
@@ -85,8 +85,10 @@ impl WorkerLink {
         };
         let on_error = {
             let inbox = inbox.clone();
-            Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
-                let why = if e.message().is_empty() { "its script did not load".to_string() } else { e.message() };
+            // a script that fails to load fires a plain Event, with no message
+            Closure::<dyn FnMut(Event)>::new(move |e: Event| {
+                let message = Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string());
+                let why = message.filter(|m| !m.is_empty()).unwrap_or_else(|| "its script did not load".into());
                 inbox.borrow_mut().failed.get_or_insert(why);
             })
         };
