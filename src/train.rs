@@ -341,6 +341,12 @@ impl Trainer {
         Ok(())
     }
 
+    /// Trains on `images` from the next step (a live picture stream); see
+    /// [`PatchSampler::set_images`].
+    pub fn set_images(&mut self, images: Vec<Image>) -> Result<(), String> {
+        self.sampler.set_images(images)
+    }
+
     /// Takes every lane's weights (`thetas`, one per lane; none: unchanged) and the step count
     /// from a trainer of the same settings training elsewhere (the page mirrors its worker's).
     pub fn mirror(&mut self, steps: u64, thetas: &[Vec<f32>]) -> Result<(), String> {

@@ -56,6 +56,15 @@ impl PatchSampler {
         Ok(PatchSampler { images, patch, rng: Pcg32::seed_from_u64(seed), sigma })
     }
 
+    /// Samples from `images` from now on, keeping σ (a stream of camera frames keeps the
+    /// scale its first pictures set, so costs stay comparable). Fails, changing nothing, if
+    /// an image cannot give a patch.
+    pub fn set_images(&mut self, images: Vec<Image>) -> Result<(), String> {
+        check_images(&images, self.patch)?;
+        self.images = images;
+        Ok(())
+    }
+
     /// Fills every column of `batch` with a fresh random patch, normalised to [0.1, 0.9].
     ///
     /// Patch pixel (x, y) goes to row `y * p + x`. Does not allocate.

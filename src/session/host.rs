@@ -34,6 +34,9 @@ pub enum Command {
         play: bool,
         saved: Option<String>,
     },
+    /// New pictures of the user's own (camera frames) that training on the user's pictures
+    /// continues on, without a restart.
+    Frames(OwnPictures),
     /// Live settings (ρ, β, λ, learning rate, knobs, noise, optimiser, pacing).
     Live {
         link: String,
@@ -80,7 +83,7 @@ impl Command {
 
 /// Training and held-out pictures for one choice of dataset and whitening. Shared, not
 /// copied, by a reset (and by the two roles, for the user's own pictures).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Pictures {
     /// What they were made for (see [`pictures_key`]).
     key: PicturesKey,
@@ -154,6 +157,19 @@ impl Host {
                 }
                 (self.session, self.data) = (session, data);
             }
+            Command::Frames(own) => {
+                let (dataset, whiten, _) = self.data.key;
+                if dataset != Dataset::Own {
+                    return Err("new frames came while training is not on your pictures".into());
+                }
+                let generation = own.generation;
+                let images = own.into_images();
+                let train: Rc<[Image]> = prepare(&images, whiten).into();
+                self.session.set_images(train.to_vec())?;
+                self.data =
+                    Pictures { key: (dataset, whiten, generation), held_out: self.data.held_out.clone(), train };
+                (self.own, self.own_generation) = (images, generation);
+            }
             Command::Live { link } => self.session.apply_live(&from_hash(&link).0)?,
             Command::Play => self.session.play(),
             Command::Pause => self.session.pause(),
@@ -196,4 +212,51 @@ fn build_session(params: &Params, data: &Pictures) -> Result<Session, String> {
     let mut session = Session::new(trainer, display, held_out);
     session.set_pacing(params.stop_after, params.step_ms);
     Ok(session)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::natural_images;
+
+    fn picture(seed: u64) -> Image {
+        let mut img = natural_images(seed).remove(0);
+        // a quarter of the built-in picture, the size of a camera frame
+        let (w, h) = (img.width / 2, img.height / 2);
+        img.pixels = (0..w * h).map(|i| img.pixels[(i / w) * img.width + i % w]).collect();
+        (img.width, img.height) = (w, h);
+        img
+    }
+
+    #[test]
+    fn new_frames_continue_training_on_the_users_pictures_without_a_restart() {
+        let params = Params { batch: 16, data: Dataset::Own, ..Params::default() };
+        let mut host = Host::new(&Params { batch: 16, ..Params::default() }).unwrap();
+        let first = OwnPictures::new(1, &[picture(2)]);
+        host.apply(Command::build(&params, Some(first), false)).unwrap();
+        host.apply(Command::Steps(3)).unwrap();
+        host.session_mut().tick(0.0, &mut || 0.0, 10.0);
+        let before = host.pictures().train[0].clone();
+        host.apply(Command::Frames(OwnPictures::new(2, &[picture(3), picture(4)]))).unwrap();
+        assert_eq!(host.session().trainer().steps(), 3, "the model trains on");
+        assert_eq!((host.own().0.len(), host.own().1, host.pictures().train.len()), (2, 2, 2));
+        assert_ne!(host.pictures().train[0], before);
+        assert_eq!(host.session().trainer().sampler().images(), &host.pictures().train[..]);
+        host.apply(Command::Steps(2)).unwrap();
+        host.session_mut().tick(1.0, &mut || 0.0, 10.0);
+        assert_eq!(host.session().trainer().steps(), 5);
+    }
+
+    #[test]
+    fn frames_are_refused_unless_training_is_on_the_users_pictures_and_nothing_changes() {
+        let mut host = Host::new(&Params { batch: 16, ..Params::default() }).unwrap();
+        let before = host.pictures().train.clone();
+        assert!(host.apply(Command::Frames(OwnPictures::new(1, &[picture(3)]))).is_err());
+        assert!(Rc::ptr_eq(&before, &host.pictures().train));
+        let params = Params { batch: 16, data: Dataset::Own, ..Params::default() };
+        host.apply(Command::build(&params, Some(OwnPictures::new(1, &[picture(2)])), false)).unwrap();
+        let tiny = Image { width: 4, height: 4, pixels: vec![0.5; 16] };
+        assert!(host.apply(Command::Frames(OwnPictures::new(2, &[tiny]))).is_err(), "smaller than a patch");
+        assert_eq!(host.own().1, 1, "the pictures in use stay");
+    }
 }

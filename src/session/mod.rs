@@ -20,7 +20,7 @@ pub use watch::Readouts;
 
 use nalgebra::DMatrix;
 
-use crate::data::PatchSampler;
+use crate::data::{Image, PatchSampler};
 use crate::history::{LossHistory, LossPoint};
 use crate::readouts::HeldOut;
 use crate::state::Params;
@@ -287,6 +287,13 @@ impl Session {
         }
         self.set_pacing(params.stop_after, params.step_ms);
         Ok(())
+    }
+
+    /// Trains and shows patches from `images` from now on, without a restart (camera frames).
+    pub fn set_images(&mut self, images: Vec<Image>) -> Result<(), String> {
+        crate::data::check_images(&images, self.display.patch_size())?;
+        self.display.set_images(images.clone())?;
+        self.trainer.set_images(images)
     }
 
     /// The readouts follow lane `lane` (clamped); their trackers start afresh.

@@ -22,6 +22,7 @@ pub const HIDEABLE: &[&str] = &[
     "model",
     "data",
     "whiten",
+    "camera",
     "rho",
     "beta",
     "lambda",

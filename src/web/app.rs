@@ -16,6 +16,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlInputElement};
 
+use super::camera::{Camera, Feed, FRAMES_KEPT};
 use super::dom::{self, find};
 use super::panels::Panels;
 use super::settings::{same_experiment, SettingsForm};
@@ -50,6 +51,7 @@ pub(crate) struct Ui {
     pub status: HtmlElement,
     pub message: HtmlElement,
     pub load: HtmlInputElement,
+    pub camera_live: HtmlButtonElement,
     pub root: Element,
 }
 
@@ -60,6 +62,8 @@ pub struct App {
     host: Host,
     /// The training worker; `None` when the page trains on its own thread.
     worker: Option<WorkerLink>,
+    /// The webcam, while a question about it is open or training follows it.
+    feed: Feed,
     params: Params,
     /// The question on screen, if any: one at a time, a new one replaces the old.
     question: Option<Question>,
@@ -101,9 +105,10 @@ enum Question {
     /// A preset or a "Try this": that whole experiment, from new random weights (its one-liner
     /// describes a fresh run).
     Experiment(Params),
-    /// Pictures just uploaded, with the shape asked for (kept apart, so that "keep the current
-    /// model" also keeps the current pictures).
-    Pictures(Params, Vec<Image>),
+    /// Pictures just uploaded or taken, with the shape asked for (kept apart, so that "keep
+    /// the current model" also keeps the current pictures); with `true`, training then follows
+    /// the camera.
+    Pictures(Params, Vec<Image>, bool),
     /// "Continue where you left off?": until it is answered, autosave must not overwrite the
     /// kept model.
     Offer,
@@ -117,6 +122,7 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         status: find(root, "#status")?,
         message: find(root, "#message")?,
         load: find(root, "#load")?,
+        camera_live: find(root, "#camera-live")?,
         root: root.clone(),
     };
     // a link's settings win; bad values in it are clamped or ignored, and the page says so
@@ -148,6 +154,7 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         loss: LossView::new(find::<HtmlCanvasElement>(root, "#loss")?)?,
         host,
         worker: None,
+        feed: Feed::default(),
         params,
         loss_full: false,
         shown: DMatrix::zeros(n, 1),
@@ -245,6 +252,9 @@ impl App {
         }
         if self.host.session_mut().show_patches(now) {
             self.shown.clone_from(self.host.session().shown());
+        }
+        if let Some(frame) = self.feed.frame_due(now) {
+            self.camera_frame(frame);
         }
         if readout_due {
             self.flush_hash();
@@ -514,22 +524,28 @@ impl App {
     pub(crate) fn resolve_pending(&mut self, restart: bool) {
         match self.question.take() {
             Some(Question::Shape(shape)) if restart => self.rebuild(self.params.with_shape_of(&shape)),
-            Some(Question::Pictures(shape, pictures)) if restart => {
+            Some(Question::Pictures(shape, pictures, camera)) if restart => {
                 let own = OwnPictures::new(self.host.own().1 + 1, &pictures);
                 let play = self.session().running();
                 match self.install(self.params.with_shape_of(&shape), play, Some(own), None) {
                     Ok(()) => {
                         self.form.set_own_pictures(pictures.len());
                         self.say("", "");
+                        if camera {
+                            self.feed.go_live(dom::now_ms());
+                        }
                     }
                     Err(e) => self.say("error", &format!("Restart failed: {e}. The current model is kept.")),
                 }
+                self.feed.stop_unless_live();
+                self.show_camera();
             }
             Some(Question::Experiment(next)) if restart => self.start_experiment(next),
             Some(Question::Offer) => self.question = Some(Question::Offer),
             _ => {
                 self.form.write(&self.params);
                 self.say("", "");
+                self.feed.stop_unless_live();
             }
         }
     }
@@ -664,6 +680,11 @@ impl App {
     /// offered (a restart discards the current model, so it asks first). Files that are not
     /// usable pictures are named with the reason; if none is usable, nothing changes.
     pub(crate) fn use_pictures(&mut self, results: Vec<Result<Picture, String>>) {
+        self.offer_pictures(results, false);
+    }
+
+    /// [`App::use_pictures`]; with `camera`, confirming makes the camera the data stream.
+    fn offer_pictures(&mut self, results: Vec<Result<Picture, String>>, camera: bool) {
         let (mut names, mut images, mut refused) = (Vec::new(), Vec::new(), Vec::new());
         for r in results {
             match r {
@@ -687,21 +708,112 @@ impl App {
         // this question replaces any open one: a shape typed before is kept in it, and an
         // unanswered "continue where you left off?" is dropped (autosave resumes)
         let base = match self.question.take() {
-            Some(Question::Shape(shape) | Question::Pictures(shape, _)) => shape,
+            Some(Question::Shape(shape) | Question::Pictures(shape, ..)) => shape,
             _ => self.params.clone(),
         };
-        self.question = Some(Question::Pictures(Params { data: Dataset::Own, ..base }, images));
+        self.question = Some(Question::Pictures(Params { data: Dataset::Own, ..base }, images, camera));
         let skipped = if refused.is_empty() { String::new() } else { format!(" Not used: {refused}") };
+        let (what, yes) = if camera {
+            (
+                format!(
+                    "Ready to train on the camera: a new frame every second replaces the oldest of the last \
+                     {FRAMES_KEPT}, so the filters follow what the camera sees."
+                ),
+                "Train on the camera",
+            )
+        } else {
+            (
+                format!(
+                    "Ready to train on your {count} picture{s}: {list}.",
+                    s = if count == 1 { "" } else { "s" },
+                    list = names.join(", ")
+                ),
+                "Train on them now",
+            )
+        };
         self.say_with_actions(
             "notice",
-            &format!(
-                "Ready to train on your {count} picture{s}: {list}. Training restarts from new random weights and \
-                 the current model is discarded.{skipped}",
-                s = if count == 1 { "" } else { "s" },
-                list = names.join(", ")
-            ),
-            &[("confirm-restart", "Train on them now"), ("cancel-restart", "Keep the current model")],
+            &format!("{what} Training restarts from new random weights and the current model is discarded.{skipped}"),
+            &[("confirm-restart", yes), ("cancel-restart", "Keep the current model")],
         );
+    }
+
+    /// The camera opened (or not) for a snapshot, or, with `live`, to become the data stream.
+    /// A snapshot joins the user's pictures (the oldest go beyond eight) and training on them
+    /// is offered as for uploads; the camera is then closed.
+    pub(crate) fn camera_opened(&mut self, camera: Result<Camera, String>, live: bool) {
+        let frame = camera.and_then(|c| c.frame().map(|f| (c, f)));
+        let (camera, frame) = match frame {
+            Ok(x) => x,
+            Err(why) => {
+                self.say(
+                    "error",
+                    &format!("Could not use the camera: {why}. The current data and model are unchanged."),
+                );
+                return;
+            }
+        };
+        self.feed.stop();
+        if live {
+            self.feed.hold(camera);
+            self.offer_pictures(vec![Ok(Picture { name: "the camera".into(), image: frame })], true);
+        } else {
+            let (own, _) = self.host.own();
+            let keep = own.len().min(super::upload::MAX_IMAGES - 1);
+            let mut pictures: Vec<Result<Picture, String>> = own[own.len() - keep..]
+                .iter()
+                .enumerate()
+                .map(|(i, image)| Ok(Picture { name: format!("your picture {}", i + 1), image: image.clone() }))
+                .collect();
+            pictures.push(Ok(Picture { name: "a camera snapshot".into(), image: frame }));
+            self.offer_pictures(pictures, false);
+        }
+        self.show_camera();
+    }
+
+    /// "Stop the camera": training goes on, on the last frames.
+    pub(crate) fn stop_camera(&mut self) {
+        if self.feed.live() {
+            self.say_unless_asking("The camera is off; training goes on with its last frames.");
+        }
+        self.feed.stop();
+        self.show_camera();
+    }
+
+    /// Whether training follows the camera.
+    pub(crate) fn camera_live(&self) -> bool {
+        self.feed.live()
+    }
+
+    /// A new camera frame while training follows the camera: it replaces the oldest.
+    fn camera_frame(&mut self, frame: Result<Image, String>) {
+        if self.params.data != Dataset::Own {
+            // the user chose another dataset: the camera has no more to do
+            return self.stop_camera();
+        }
+        let result = frame.and_then(|image| {
+            let (own, generation) = self.host.own();
+            let keep = own.len().min(FRAMES_KEPT - 1);
+            let mut frames = own[own.len() - keep..].to_vec();
+            frames.push(image);
+            let count = frames.len();
+            self.command(Command::Frames(OwnPictures::new(generation + 1, &frames)))?;
+            self.form.set_own_pictures(count);
+            Ok(())
+        });
+        if let Err(why) = result {
+            self.feed.stop();
+            self.show_camera();
+            self.say("error", &format!("The camera stopped: {why}. Training goes on with the frames it had."));
+        }
+    }
+
+    /// The camera button says what it does now.
+    fn show_camera(&self) {
+        let live = self.feed.live();
+        let b = &self.ui.camera_live;
+        b.set_text_content(Some(if live { "Stop the camera" } else { "Train on the camera" }));
+        b.set_attribute("aria-pressed", if live { "true" } else { "false" }).ok();
     }
 
     /// Downloads the model (settings, weights, step count) as JSON.

@@ -145,6 +145,23 @@ pub fn wire(app: &Rc<RefCell<App>>, root: &Element) -> Result<(), JsValue> {
         }
     })?;
 
+    // the camera: a snapshot for your pictures, or the camera as the data stream
+    for (button, live) in [("#camera-snap", false), ("#camera-live", true)] {
+        let a = app.clone();
+        let target: EventTarget = find(root, button)?;
+        listen(&target, "click", move |_| {
+            if live && a.borrow().camera_live() {
+                return a.borrow_mut().stop_camera();
+            }
+            a.borrow().say_unless_asking("Asking for the camera…");
+            let a = a.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let camera = super::camera::Camera::open().await;
+                a.borrow_mut().camera_opened(camera, live);
+            });
+        })?;
+    }
+
     // which lane the readout panels follow (only offered with two models side by side)
     let a = app.clone();
     let lane: HtmlSelectElement = find(root, "#readout-lane")?;

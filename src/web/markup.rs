@@ -35,6 +35,8 @@ pub fn html() -> String {
     <label class="check" data-hide="whiten" title="Flatten the 1/f spectrum of photographs (Olshausen &amp; Field)"><input type="checkbox" id="whiten"> whiten</label>
     <input type="file" id="upload" accept="image/*" multiple>
     <label class="file-button" for="upload">Use your own pictures…</label>
+    <button type="button" id="camera-snap" data-hide="camera" title="Add a picture from your camera to your pictures">Take a snapshot</button>
+    <button type="button" id="camera-live" data-hide="camera" aria-pressed="false" title="Train on what the camera sees: a new frame every second">Train on the camera</button>
     <span class="hint" id="data-desc"></span>
   </div>
   <div class="model-choice" data-hide="model">

@@ -14,6 +14,7 @@ use wasm_bindgen::JsCast;
 
 pub mod app;
 pub mod bench;
+pub mod camera;
 pub mod dom;
 pub mod events;
 pub mod fatal;

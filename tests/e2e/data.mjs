@@ -186,4 +186,35 @@ try {
 } finally {
   await close();
 }
+
+// the webcam, with Chromium's fake camera (a moving test pattern) and its prompt auto-accepted
+const cam = await launch(["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]);
+try {
+  await check("the camera: a snapshot joins your pictures; as the data stream, new frames keep coming", async () => {
+    const p = await freshPage(cam.browser, cam.server);
+    await p.goto(cam.server.url);
+    await p.waitForFunction(() => /step [1-9]/.test(document.querySelector("#status")?.textContent ?? ""), null, { timeout: 15000 });
+    await p.click("#camera-snap");
+    await waitMessage(p, /Ready to train on your 1 picture: a camera snapshot/);
+    await p.click("#cancel-restart");
+    assert((await p.inputValue("#data")) === "natural", "keeping the model keeps the data");
+    await p.click("#camera-live");
+    await waitMessage(p, /Ready to train on the camera/);
+    await p.click("#confirm-restart");
+    assert((await p.inputValue("#data")) === "own", "the camera's frames are your pictures");
+    assert((await p.textContent("#camera-live")) === "Stop the camera", await p.textContent("#camera-live"));
+    await p.waitForFunction(() => /your pictures \(4\)/.test(document.querySelector('#data option[value="own"]').textContent), null, { timeout: 8000 });
+    const s1 = stepOf(await p.textContent("#status"));
+    await p.waitForTimeout(1500);
+    const s2 = stepOf(await p.textContent("#status"));
+    console.log(`     camera: 4 frames kept, steps ${s1} → ${s2} while frames replace each other`);
+    assert(s2 > s1, "training goes on while the frames change");
+    await p.click("#camera-live");
+    await waitMessage(p, /camera is off/);
+    assert(p.errors.length === 0, p.errors.join(" | "));
+    await p.context().close();
+  });
+} finally {
+  await cam.close();
+}
 finish();

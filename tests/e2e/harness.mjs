@@ -11,13 +11,13 @@ export const root = new URL("../../", import.meta.url).pathname;
 export const outDir = root + "target/e2e";
 mkdirSync(outDir, { recursive: true });
 
-/** Starts the server and the browser; `close()` stops both. */
-export async function launch() {
+/** Starts the server and the browser (with `extraArgs`, e.g. a fake camera); `close()` stops both. */
+export async function launch(extraArgs = []) {
   const server = await serveDist(process.env.SAE_DIST ?? root + "dist"); // SAE_DIST: another build
   const browser = await chromium.launch({
     executablePath: execFileSync("sh", ["-c", "command -v chromium"]).toString().trim(),
     args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      "--disable-background-networking", "--disable-component-update", "--disable-sync", ...extraArgs],
   });
   return { server, browser, close: async () => { await browser.close(); server.close(); } };
 }
