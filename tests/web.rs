@@ -8,8 +8,9 @@ use std::rc::Rc;
 
 use sae_lab::raster::DiagramLayout;
 use sae_lab::sliders::rho_to_slider;
-use sae_lab::web::app::{mount, App};
+use sae_lab::web::app::App;
 use sae_lab::web::dom;
+use sae_lab::web::mount;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{CanvasRenderingContext2d, Element, Event, HtmlCanvasElement, HtmlInputElement};

@@ -24,7 +24,7 @@ use super::upload::Picture;
 use super::view::loss::{self, ChartData, LaneCurves, LossView};
 use super::view::{diagram::DiagramView, download, filters::FilterView, lanes::LanesView};
 use super::worker_link::{set_training_attr, WorkerLink, NO_LOADER};
-use super::{events, markup, persist};
+use super::{markup, persist};
 use crate::data::{Dataset, Image};
 use crate::history::LossHistory;
 use crate::readouts::code_kind::display_levels;
@@ -114,8 +114,9 @@ enum Question {
     Offer,
 }
 
-/// Builds the app's DOM inside `root`, creates the trainer and wires the events.
-pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
+/// Builds the app's DOM inside `root` and creates the session ([`super::mount`] then wires
+/// the events).
+pub fn build(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
     root.set_inner_html(&markup::html());
     let ui = Ui {
         play: find(root, "#play")?,
@@ -177,10 +178,7 @@ pub fn mount(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         // kept model (which says how to treat its pictures) comes first
         app.say("notice", OWN_NOT_IN_LINK);
     }
-    let app = Rc::new(RefCell::new(app));
-    events::wire(&app, root)?;
-    app.borrow_mut().frame(dom::now_ms())?;
-    Ok(app)
+    Ok(Rc::new(RefCell::new(app)))
 }
 
 /// Why a link or file naming "your pictures" trains on the natural images instead.
@@ -830,7 +828,7 @@ impl App {
         &self.ui.load
     }
 
-    /// A message with buttons; the buttons' ids are handled in [`events`].
+    /// A message with buttons; the buttons' ids are handled in [`super::events`].
     fn say_with_actions(&self, kind: &str, text: &str, actions: &[(&str, &str)]) {
         self.say(kind, text);
         for (id, label) in actions {

@@ -10,7 +10,7 @@
 //! - [`worker`]: the training worker's end; [`worker_link`]: the page's end.
 //! - [`bench`]: the training step exported for `./scripts/bench.sh` (not used by the page).
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 pub mod app;
 pub mod bench;
@@ -28,6 +28,14 @@ pub mod view;
 pub mod worker;
 pub mod worker_link;
 
+/// Builds the app inside `root`, wires its events and draws the first frame.
+pub fn mount(root: &web_sys::Element) -> Result<std::rc::Rc<std::cell::RefCell<app::App>>, JsValue> {
+    let app = app::build(root)?;
+    events::wire(&app, root)?;
+    app.borrow_mut().frame(dom::now_ms())?;
+    Ok(app)
+}
+
 /// Entry point of the page: installs the panic hook, mounts the app into `#app` and starts
 /// the animation loop. Any failure is shown in the page. Without `#app` it does nothing.
 pub fn start() {
@@ -38,7 +46,7 @@ pub fn start() {
     fatal::install_panic_hook();
     // A page without #app (the benchmark page, test pages) only wants the exports.
     let Some(root) = dom::document().get_element_by_id("app") else { return };
-    let result = app::mount(&root).and_then(|app| {
+    let result = mount(&root).and_then(|app| {
         app.borrow_mut().autostart();
         frame::run(app)
     });

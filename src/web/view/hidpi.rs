@@ -95,22 +95,15 @@ impl Hidpi {
         ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0)?;
         if fit.k == 1.0 {
             put_rgba(ctx, buf, 0.0, 0.0)?; // 1:1: no stage needed
-        } else if buf.width > 0 && buf.height > 0 {
-            let (stage, stage_ctx) = self.stage()?;
-            if stage.width() != buf.width as u32 || stage.height() != buf.height as u32 {
-                stage.set_width(buf.width as u32);
-                stage.set_height(buf.height as u32);
-            }
-            put_rgba(stage_ctx, buf, 0.0, 0.0)?;
-            ctx.set_image_smoothing_enabled(false);
+        } else {
             let (w, h) = (buf.width as f64 * fit.k, buf.height as f64 * fit.k);
-            ctx.draw_image_with_html_canvas_element_and_dw_and_dh(stage, 0.0, 0.0, w, h)?;
+            self.blit(ctx, buf, 0.0, 0.0, w, h)?;
         }
         ctx.set_transform(fit.k, 0.0, 0.0, fit.k, 0.0, 0.0)
     }
 
-    /// Draws `buf` into the layout box (x, y, w, h), nearest-neighbour, under the context's current transform (small images in a vector
-    /// drawing, like the diagram's patches).
+    /// Draws `buf` into the box (x, y, w, h), nearest-neighbour, under the context's current
+    /// transform (small images in a vector drawing, like the diagram's patches).
     pub fn blit(
         &mut self,
         ctx: &CanvasRenderingContext2d,
