@@ -61,6 +61,9 @@ impl Camera {
     /// The current frame in grey, at most [`FRAME_SIDE`] on its longer side; a frame that is
     /// not ready or is one flat colour (a covered lens) is an error saying so.
     pub fn frame(&self) -> Result<Image, String> {
+        if !self.stream.active() {
+            return Err("the camera stopped sending pictures (unplugged, or switched off)".into());
+        }
         let (vw, vh) = (self.video.video_width() as usize, self.video.video_height() as usize);
         if vw == 0 || vh == 0 {
             return Err("the camera has not sent a picture yet".into());

@@ -183,6 +183,20 @@ try {
     await p.locator("#filters").screenshot({ path: `${outDir}/native-in-page.png` });
     await p.context().close();
   });
+  await check("without a camera, the camera buttons say so in one sentence and nothing changes", async () => {
+    const p = await freshPage(browser, server);
+    await p.goto(server.url);
+    await p.waitForFunction(() => /step [1-9]/.test(document.querySelector("#status")?.textContent ?? ""), null, { timeout: 15000 });
+    for (const button of ["#camera-snap", "#camera-live"]) {
+      await p.click(button);
+      await waitMessage(p, /Could not use the camera/);
+      const m = await message(p);
+      console.log(`     ${button}: ${m}`);
+      assert(/unchanged/.test(m) && /no camera|not allowed/.test(m), m);
+      assert((await p.inputValue("#data")) === "natural", "the data stays");
+    }
+    await p.context().close();
+  });
 } finally {
   await close();
 }
@@ -216,5 +230,24 @@ try {
   });
 } finally {
   await cam.close();
+}
+
+// a camera the browser does not allow (no fake prompt that accepts)
+const denied = await launch(["--use-fake-device-for-media-stream"]);
+try {
+  await check("a camera the browser refuses: one sentence, and nothing changes", async () => {
+    const p = await freshPage(denied.browser, denied.server);
+    await p.goto(denied.server.url);
+    await p.waitForSelector("#status");
+    await p.click("#camera-live");
+    await waitMessage(p, /Could not use the camera/);
+    const m = await message(p);
+    console.log(`     ${m}`);
+    assert(/not allowed/.test(m) && /unchanged/.test(m), m);
+    assert((await p.textContent("#camera-live")) === "Train on the camera", "the camera is not on");
+    await p.context().close();
+  });
+} finally {
+  await denied.close();
 }
 finish();
