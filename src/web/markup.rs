@@ -188,8 +188,10 @@ pub fn html() -> String {
     </div>
     <p class="explain">An autoencoder with linear units and no penalty learns the same subspace as PCA. PCA's components are
       orthogonal directions of largest variance; for images, whose statistics are the same everywhere, those are global
-      gratings spread over the whole patch. The sparsity penalty instead asks for rare, independent causes of the image,
-      and the rare causes of natural images are local edges.</p>
+      gratings spread over the whole patch, coarse ones first. Further down the list they are fine gratings, and at 8×8
+      pixels two fine gratings of equal variance mix into a pattern that looks like pixel noise; whitened or not, none of
+      them is local. The sparsity penalty instead asks for rare, independent causes of the image, and the rare causes of
+      natural images are local edges.</p>
   </section>
   <section data-hide="explain" class="panel wide explain-panel">
     <h2>What the knobs do</h2>
