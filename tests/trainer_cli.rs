@@ -245,7 +245,7 @@ fn a_knob_on_the_command_line_reaches_the_model_file() {
 fn bad_models_and_knobs_are_one_sentence_exit_2_and_no_file() {
     let dir = Folder::new("bad-model");
     let cases: &[(&[&str], &str)] = &[
-        (&["train", "--model", "vae"], "the models are sae, sparse-coding, relu-l1, topk, contractive"),
+        (&["train", "--model", "hopfield"], "the models are sae, sparse-coding, relu-l1, topk, contractive, vae"),
         (&["train", "--model", "topk", "--set", "topk.k=99"], "topk.k=99 is outside 1–64"),
         (&["train", "--model", "topk", "--knob", "topk.q=1"], "the topk model has no knob 'q'"),
         (&["train", "--model", "relu-l1", "--set", "relu-l1.l1=lots"], "relu-l1.l1=lots is not a finite number"),
@@ -255,7 +255,7 @@ fn bad_models_and_knobs_are_one_sentence_exit_2_and_no_file() {
         (&["train", "--model", "relu-l1", "--rho", "0.1"], "--rho is a setting of the sparse autoencoder"),
     ];
     assert_refused(&dir, cases);
-    let out = run(&dir, &["train", "--model", "vae"]);
+    let out = run(&dir, &["train", "--model", "hopfield"]);
     assert_eq!(text(&out.stderr).lines().count(), 1, "{}", text(&out.stderr));
     // the help lists every model and knob, from the registry
     let help = text(&run(&dir, &["train", "--help"]).stdout).split_whitespace().collect::<Vec<_>>().join(" ");

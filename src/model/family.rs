@@ -156,6 +156,10 @@ pub enum CodeKind {
     NonNegative,
     /// Signed codes with exact zeros (sparse coding's soft threshold); active means ≠ 0.
     Signed,
+    /// Dense signed codes in units of a N(0, 1) prior, never exactly 0: a VAE's posterior
+    /// means μ. Active means |μ| > 0.3 prior σ, so a latent the KL has collapsed onto the
+    /// prior (μ within a few hundredths of 0 on every patch) reads as dead.
+    Gaussian,
 }
 
 /// The settings a model reads on every step: the page's hyperparameters (the sparse

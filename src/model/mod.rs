@@ -23,6 +23,7 @@
 //! - [`relu_l1`]: ReLU encoder, linear decoder, L1 on codes × decoder norms.
 //! - [`topk`]: Gao et al.'s TopK autoencoder with AuxK against dead units.
 //! - [`contractive`]: Rifai et al.'s contractive autoencoder.
+//! - [`vae`]: Kingma & Welling's variational autoencoder, with β (β-VAE).
 
 pub mod activation;
 pub mod contraction;
@@ -45,6 +46,7 @@ pub mod sparse_coding;
 pub mod sparsity;
 pub mod spec;
 pub mod topk;
+pub mod vae;
 pub mod workspace;
 
 pub use cost::{cost_and_grad, cost_and_grad_pair, evaluate, evaluate_pair, CostParts};

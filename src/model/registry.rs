@@ -11,6 +11,7 @@ pub const MODELS: &[ModelSpec] = &[
     super::relu_l1::SPEC,
     super::topk::SPEC,
     super::contractive::SPEC,
+    super::vae::SPEC,
 ];
 
 /// The registry entry for `key`.

@@ -373,7 +373,7 @@ pub const FIELDS: &[Field] = &[
     float!("l1", Live, 0.0, 10.0, l1,
         ui(Live, "l1", "L1 weight", "Weight of the L1 activation penalty.").sae()),
     float!("lambda", Live, 0.0, 0.1, lambda,
-        ui(Live, "lambda", "λ (weight decay)", "Weight decay λ (the sparse and contractive autoencoders).")),
+        ui(Live, "lambda", "λ (weight decay)", "Weight decay λ (the sparse, contractive and variational autoencoders).")),
     float!("lr", Live, 1e-5, 1.0, lr,
         ui(Live, "lr", "learning rate", "Learning rate (the other models have an lr knob of their own).").sae()),
     float!("noise", Live, 0.0, 1.0, noise,

@@ -72,6 +72,13 @@ fn rho_panel_text(kind: CodeKind) -> (&'static str, &'static str) {
              the last few thousand patches, the same units the dead count beside counts; amber: far above ρ. Log \
              scale.",
         ),
+        CodeKind::Gaussian => (
+            "How often each latent leaves the prior",
+            "The share of recent patches on which each latent's posterior mean |μ| exceeds 0.3 of the prior's σ. \
+             A Gaussian code is dense: every latent the KL has not collapsed is active on about half the patches or \
+             more. Grey-red: collapsed onto the prior, |μ| ≤ 0.3 on all of the last few thousand patches (the dead \
+             count beside). Log scale.",
+        ),
         _ => (
             "How often each unit is active",
             "The share of recent patches on which each unit's code is not zero. This model has no target rate: its \
@@ -172,6 +179,8 @@ impl Panels {
         // the bars show how often each unit is active, flagged when never or mostly active
         let (bars, target, judge_at) = match kind {
             CodeKind::Unit => (rho_hat, rho, rho),
+            // a dense code is meant to be active: only a collapsed latent is flagged
+            CodeKind::Gaussian => (firing, f32::NAN, 1.0),
             _ => (firing, f32::NAN, 0.1),
         };
         self.status.clear();

@@ -6,7 +6,7 @@
 use nalgebra::DMatrix;
 use sae_lab::model::registry::{self, ModelSpec};
 use sae_lab::model::{CodeKind, Cost};
-use sae_lab::readouts::code_kind::{active_rule, is_active};
+use sae_lab::readouts::code_kind::{active_rule, is_active, GAUSSIAN_ACTIVE};
 use sae_lab::readouts::{edge_verdict, HeldOut, ACTIVE_THRESHOLD};
 use sae_lab::state::saved::MAX_BYTES;
 use sae_lab::state::{load, LoadError, Params};
@@ -32,7 +32,7 @@ pub struct Evaluation {
     pub kind: CodeKind,
     /// Cost terms under the model's settings and knobs.
     pub parts: Cost,
-    /// Mean code of each unit over the patches (of |a| for signed codes, whose mean is ~0).
+    /// Mean code of each unit over the patches (of |a| for signed and Gaussian codes, whose mean is ~0).
     pub unit_mean: Vec<f64>,
     /// Share of patches on which each unit is active ([`is_active`]).
     pub active: Vec<f64>,
@@ -87,6 +87,7 @@ fn kind_word(kind: CodeKind) -> &'static str {
         CodeKind::Unit => "unit",
         CodeKind::NonNegative => "non-negative",
         CodeKind::Signed => "signed",
+        CodeKind::Gaussian => "gaussian",
     }
 }
 
@@ -94,7 +95,7 @@ fn kind_word(kind: CodeKind) -> &'static str {
 /// patches on which it is active.
 pub fn unit_rates(codes: &DMatrix<f32>, kind: CodeKind) -> (Vec<f64>, Vec<f64>) {
     let m = codes.ncols().max(1) as f64;
-    let size = |a: f32| if kind == CodeKind::Signed { a.abs() } else { a };
+    let size = |a: f32| if matches!(kind, CodeKind::Signed | CodeKind::Gaussian) { a.abs() } else { a };
     codes
         .row_iter()
         .map(|row| {
@@ -135,6 +136,7 @@ fn mean_label(kind: CodeKind) -> &'static str {
         CodeKind::Unit => "mean ρ̂         ",
         CodeKind::NonNegative => "mean code      ",
         CodeKind::Signed => "mean |code|    ",
+        CodeKind::Gaussian => "mean |μ|       ",
     }
 }
 
@@ -175,8 +177,12 @@ fn to_json(e: &Evaluation, p: &Params, steps: u64, name: &str, count: usize, dat
     let knobs: Map<String, Value> =
         e.spec.knobs.iter().zip(p.knobs_of(e.spec.key)).map(|(k, &v)| (k.key.to_string(), v.into())).collect();
     // the f32 constant's shortest decimal (0.1), not its f64 widening (0.10000000149…)
-    let threshold =
-        if e.kind == CodeKind::Unit { ACTIVE_THRESHOLD.to_string().parse::<f64>().unwrap_or(f64::NAN) } else { 0.0 };
+    let shortest = |t: f32| t.to_string().parse::<f64>().unwrap_or(f64::NAN);
+    let threshold = match e.kind {
+        CodeKind::Unit => shortest(ACTIVE_THRESHOLD),
+        CodeKind::Gaussian => shortest(GAUSSIAN_ACTIVE),
+        CodeKind::NonNegative | CodeKind::Signed => 0.0,
+    };
     json!({
         "model": name,
         "model_key": e.spec.key,

@@ -71,7 +71,7 @@ mod tests {
             ("topk.lr=fast", "topk.lr=fast is not a finite number"),
             ("topk.q=1", "the topk model has no knob 'q' (its knobs are k, auxk, lr)"),
             ("sae.rho=0.1", "the sae model has no knobs of its own"),
-            ("vae.beta=1", "'vae.beta' does not start with a model"),
+            ("hopfield.beta=1", "'hopfield.beta' does not start with a model"),
             ("topk.k", "'topk.k' is not of the form model.knob=value"),
         ];
         for (entry, want) in cases {

@@ -195,6 +195,15 @@ fn models_and_their_knobs_round_trip_and_bad_ones_get_notices() {
 }
 
 #[test]
+fn a_vae_link_names_its_beta_apart_from_the_sparse_autoencoders() {
+    let (p, notices) = from_hash("models=sae,vae&vae.beta=2&beta=5");
+    assert_eq!(notices, Vec::<String>::new());
+    assert_eq!((p.models.clone(), p.knobs_of("vae")[0], p.beta), (vec!["sae", "vae"], 2.0, 5.0));
+    assert_eq!(from_hash(&to_hash(&p)), (p, vec![]));
+    assert_eq!(from_hash("models=vae").0.models, vec!["vae"]);
+}
+
+#[test]
 fn the_page_trains_two_models_at_most() {
     let (p, notices) = from_hash("models=sae,topk,relu-l1");
     assert_eq!(p.models, vec!["sae", "topk"]);
