@@ -5,8 +5,8 @@
 //! spectrum by |f| equalises the power across frequencies; the exp(-(|f|/f0)⁴) roll-off
 //! keeps the highest frequencies (noise, aliasing, the grid's corners) from being boosted.
 
-use super::image::Image;
 use super::fft::Planner;
+use super::image::Image;
 use rustfft::num_complex::Complex;
 
 /// Whitened copy of `img`, scaled to mean 0 and standard deviation 1.
@@ -57,13 +57,7 @@ fn signed_freq(k: usize, n: usize) -> f32 {
 
 /// 2-D FFT of `pixels - mean`, returned column-contiguous: bin (kx, ky) at `kx * h + ky`.
 /// Leaving it transposed saves a transpose, as the filter does not care about layout.
-fn forward_transposed(
-    pixels: &[f32],
-    w: usize,
-    h: usize,
-    mean: f32,
-    planner: &mut Planner,
-) -> Vec<Complex<f32>> {
+fn forward_transposed(pixels: &[f32], w: usize, h: usize, mean: f32, planner: &mut Planner) -> Vec<Complex<f32>> {
     let mut rows: Vec<Complex<f32>> = pixels.iter().map(|&v| Complex::new(v - mean, 0.0)).collect();
     // rustfft transforms every consecutive chunk of the fft's length: here, every row.
     planner.plan_fft_forward(w).process(&mut rows);
