@@ -60,7 +60,11 @@ fn radix4(len: usize, dir: FftDirection) -> Option<Arc<dyn Fft<f32>>> {
         } else {
             (Arc::new(Butterfly16::new(dir)), 16)
         }
-    } else if len % 5 == 0 && len >= 320 && (len / 5).is_power_of_two() && (len / 5).trailing_zeros() % 2 == 0 {
+    } else if len.is_multiple_of(5)
+        && len >= 320
+        && (len / 5).is_power_of_two()
+        && (len / 5).trailing_zeros().is_multiple_of(2)
+    {
         // below 320, 5·4^k is a butterfly product (80 = 5 × 16), which is not built here
         (Arc::new(Butterfly5::new(dir)), 5)
     } else {
