@@ -17,6 +17,7 @@ mod bars;
 mod dataset;
 mod dct;
 mod dead_leaves;
+mod fft;
 mod image;
 mod noise;
 mod normalize;

@@ -5,9 +5,9 @@
 //! spectrum by |f| equalises the power across frequencies; the exp(-(|f|/f0)⁴) roll-off
 //! keeps the highest frequencies (noise, aliasing, the grid's corners) from being boosted.
 
+use super::fft::Planner;
 use super::image::Image;
 use rustfft::num_complex::Complex;
-use rustfft::FftPlanner;
 
 /// Whitened copy of `img`, scaled to mean 0 and standard deviation 1.
 ///
@@ -18,7 +18,7 @@ use rustfft::FftPlanner;
 pub fn whiten(img: &Image) -> Image {
     let (w, h) = (img.width, img.height);
     let mean = img.mean();
-    let mut planner = FftPlanner::<f32>::new();
+    let mut planner = Planner::new();
     let mut spec = forward_transposed(&img.pixels, w, h, mean, &mut planner);
 
     let m = w.min(h) as f32;
@@ -57,13 +57,7 @@ fn signed_freq(k: usize, n: usize) -> f32 {
 
 /// 2-D FFT of `pixels - mean`, returned column-contiguous: bin (kx, ky) at `kx * h + ky`.
 /// Leaving it transposed saves a transpose, as the filter does not care about layout.
-fn forward_transposed(
-    pixels: &[f32],
-    w: usize,
-    h: usize,
-    mean: f32,
-    planner: &mut FftPlanner<f32>,
-) -> Vec<Complex<f32>> {
+fn forward_transposed(pixels: &[f32], w: usize, h: usize, mean: f32, planner: &mut Planner) -> Vec<Complex<f32>> {
     let mut rows: Vec<Complex<f32>> = pixels.iter().map(|&v| Complex::new(v - mean, 0.0)).collect();
     // rustfft transforms every consecutive chunk of the fft's length: here, every row.
     planner.plan_fft_forward(w).process(&mut rows);
@@ -91,7 +85,7 @@ mod tests {
     /// Mean power per FFT bin over radial frequencies |f| in [lo, hi) cycles/image (square images).
     fn band_power(img: &Image, lo: f32, hi: f32) -> f64 {
         let (w, h) = (img.width, img.height);
-        let mut planner = FftPlanner::<f32>::new();
+        let mut planner = Planner::new();
         let spec = forward_transposed(&img.pixels, w, h, img.mean(), &mut planner);
         let (mut sum, mut count) = (0.0f64, 0usize);
         for kx in 0..w {
