@@ -17,7 +17,7 @@
 //!   Δ = (W_decᵀ·D + (l1/m)·d·1ᵀ) ⊙ [Z > 0]
 //!   ∂J/∂W_enc = Δ·Xᵀ,                                  ∂J/∂b_enc = Δ·1
 
-use nalgebra::DMatrix;
+use nalgebra::{DMatrix, DMatrixView};
 use rand::Rng;
 use rand_pcg::Pcg32;
 
@@ -80,6 +80,23 @@ pub(crate) fn random_columns<T: Real>(n: usize, h: usize, norm: f64, rng: &mut P
         col *= c::<T>(norm) / len;
     }
     m
+}
+
+/// A linear decoder's readout: x̂ = unstandardize(W·codes + b), with `y` as scratch, both
+/// resized to the batch (ReLU + L1, TopK and the VAE decode this way).
+pub(crate) fn decode_linear<T: Real>(
+    w: &DMatrixView<'_, T>,
+    b: &[T],
+    codes: &DMatrix<T>,
+    y: &mut DMatrix<T>,
+    x_hat: &mut DMatrix<T>,
+) {
+    fit(y, w.nrows(), codes.ncols());
+    fit(x_hat, w.nrows(), codes.ncols());
+    y.fill(T::zero());
+    add_bias(y, b);
+    gemm(T::one(), w, Op::N, codes, Op::N, T::one(), y);
+    unstandardize(y, x_hat);
 }
 
 /// Every column of `m` plus the vector `b` (a bias broadcast over the batch).
@@ -259,12 +276,7 @@ impl<T: Real + 'static> Model<T> for ReluL1<T> {
 
     fn decode(&mut self, codes: &DMatrix<T>, x_hat: &mut DMatrix<T>) {
         let (l, th) = (&self.layout, &self.theta);
-        fit(&mut self.read_y, l.blocks()[B_DEC].rows, codes.ncols());
-        fit(x_hat, l.blocks()[B_DEC].rows, codes.ncols());
-        self.read_y.fill(T::zero());
-        add_bias(&mut self.read_y, &th[l.range(B_DEC)]);
-        gemm(T::one(), &l.view(th, W_DEC), Op::N, codes, Op::N, T::one(), &mut self.read_y);
-        unstandardize(&self.read_y, x_hat);
+        decode_linear(&l.view(th, W_DEC), &th[l.range(B_DEC)], codes, &mut self.read_y, x_hat);
     }
 
     fn last_codes(&self) -> &DMatrix<T> {

@@ -38,7 +38,7 @@ use super::family::{fit, standardize, unstandardize, CodeKind, Cost, Ctx, Layout
 use super::gemm::{gemm, Op};
 use super::hyper::OptimizerKind;
 use super::knob::{Knob, KnobKind};
-use super::relu_l1::{add_bias, random_columns};
+use super::relu_l1::{add_bias, decode_linear, random_columns};
 use super::spec::ModelSpec;
 use super::{c, Real};
 
@@ -314,12 +314,7 @@ impl<T: Real + 'static> Model<T> for Vae<T> {
 
     fn decode(&mut self, codes: &DMatrix<T>, x_hat: &mut DMatrix<T>) {
         let (l, th) = (&self.layout, &self.theta);
-        fit(&mut self.read_y, l.blocks()[B_DEC].rows, codes.ncols());
-        fit(x_hat, l.blocks()[B_DEC].rows, codes.ncols());
-        self.read_y.fill(T::zero());
-        add_bias(&mut self.read_y, &th[l.range(B_DEC)]);
-        gemm(T::one(), &l.view(th, W_DEC), Op::N, codes, Op::N, T::one(), &mut self.read_y);
-        unstandardize(&self.read_y, x_hat);
+        decode_linear(&l.view(th, W_DEC), &th[l.range(B_DEC)], codes, &mut self.read_y, x_hat);
     }
 
     /// The posterior means μ of the latest batch (not the samples z).

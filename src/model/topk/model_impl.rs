@@ -5,9 +5,8 @@ use nalgebra::DMatrix;
 use rand_pcg::Pcg32;
 
 use super::{TopK, B_PRE, SPEC, W_DEC, W_ENC};
-use crate::model::family::{fit, unstandardize, CodeKind, Cost, Ctx, Layout, Model};
-use crate::model::gemm::{gemm, Op};
-use crate::model::relu_l1::add_bias;
+use crate::model::family::{fit, CodeKind, Cost, Ctx, Layout, Model};
+use crate::model::relu_l1::decode_linear;
 use crate::model::Real;
 
 impl<T: Real + 'static> Model<T> for TopK<T> {
@@ -81,13 +80,8 @@ impl<T: Real + 'static> Model<T> for TopK<T> {
 
     fn decode(&mut self, codes: &DMatrix<T>, x_hat: &mut DMatrix<T>) {
         self.refresh_decoder();
-        let (n, m) = (self.inputs(), codes.ncols());
-        fit(&mut self.read_y, n, m);
-        fit(x_hat, n, m);
-        self.read_y.fill(T::zero());
-        add_bias(&mut self.read_y, &self.theta[self.layout.range(B_PRE)]);
-        gemm(T::one(), &self.dec, Op::N, codes, Op::N, T::one(), &mut self.read_y);
-        unstandardize(&self.read_y, x_hat);
+        let b = &self.theta[self.layout.range(B_PRE)];
+        decode_linear(&self.dec.as_view(), b, codes, &mut self.read_y, x_hat);
     }
 
     fn last_codes(&self) -> &DMatrix<T> {
