@@ -85,6 +85,18 @@ impl Triptych {
     }
 }
 
+impl Triptych {
+    /// The square of canvas pixels covering a source-image disc of `radius` around (`x`, `y`)
+    /// on the first image, as (left, top, side), clipped to it: where the keyboard brush is drawn.
+    pub fn brush_square(&self, x: f32, y: f32, radius: f32) -> Option<(usize, usize, usize)> {
+        let per = self.scale as f32 / self.shrink as f32;
+        let side = ((2.0 * radius * per).round() as usize).clamp(1, self.img_w.min(self.img_h).max(1));
+        let at = |c: f32, len: usize| ((c - radius) * per).round().clamp(0.0, len.saturating_sub(side) as f32) as usize;
+        (x.is_finite() && y.is_finite() && self.img_w > 0)
+            .then(|| (self.xs[0] + at(x, self.img_w), self.y + at(y, self.img_h), side))
+    }
+}
+
 /// The selected unit's panel: its filter enlarged on the left; to its right three text
 /// lines, then a caption and a row of up to [`MAX_TOP`] exciting patches, each with its
 /// activation written underneath.
@@ -244,5 +256,16 @@ mod tests {
         assert_eq!(t.source_at(t.xs[1] as f64, t.y as f64 - 1.0), None, "in the caption band");
         assert_eq!(t.source_at(t.xs[2] as f64, (t.y + t.img_h) as f64), None, "below");
         assert_eq!(t.source_at(f64::NAN, 10.0), None);
+    }
+
+    #[test]
+    fn the_brush_square_sits_on_the_first_image_around_its_point() {
+        let t = Triptych::new(1000, 330, 128, 128, 36, 24);
+        let (x, y, side) = t.brush_square(10.0, 20.0, 2.5).unwrap();
+        assert_eq!(side, 5 * t.scale);
+        assert_eq!(t.source_at(x as f64, y as f64).map(|(a, b)| (a.round(), b.round())), Some((8.0, 18.0)));
+        let (x, y, side) = t.brush_square(127.5, 0.5, 2.5).unwrap();
+        assert!(x + side <= t.xs[0] + t.img_w && y >= t.y, "clipped to the image");
+        assert_eq!(t.brush_square(f32::NAN, 1.0, 2.5), None);
     }
 }

@@ -93,6 +93,25 @@ impl TestImage {
         }
     }
 
+    /// Where an arrow key moves a keyboard brush at `at` (picture pixels): by `step` pixels,
+    /// kept inside the picture; `None` for other keys. The keyboard's way to paint.
+    pub fn brush_moved(&self, at: (f32, f32), key: &str, step: f32) -> Option<(f32, f32)> {
+        let (dx, dy) = match key {
+            "ArrowLeft" => (-step, 0.0),
+            "ArrowRight" => (step, 0.0),
+            "ArrowUp" => (0.0, -step),
+            "ArrowDown" => (0.0, step),
+            _ => return None,
+        };
+        let inside = |v: f32, len: usize| v.clamp(0.5, (len as f32 - 0.5).max(0.5));
+        Some((inside(at.0 + dx, self.edited.width), inside(at.1 + dy, self.edited.height)))
+    }
+
+    /// The middle of the picture, where a keyboard brush starts.
+    pub fn centre(&self) -> (f32, f32) {
+        (self.edited.width as f32 / 2.0, self.edited.height as f32 / 2.0)
+    }
+
     /// Paints a stroke from `from` to `to` (discs every half radius, so a fast drag leaves a
     /// line, not dots).
     pub fn paint_line(&mut self, from: (f32, f32), to: (f32, f32), radius: f32) {
@@ -175,5 +194,16 @@ mod tests {
         assert!((sd - 0.2).abs() < 0.02, "sd {sd}");
         t.set_noise(f32::NAN);
         assert_eq!(t.noise_sigma(), 0.0);
+    }
+
+    #[test]
+    fn a_keyboard_brush_moves_by_its_step_and_stays_on_the_picture() {
+        let t = TestImage::new(&ramp(40, 30), 32, 1);
+        assert_eq!(t.centre(), (16.0, 15.0));
+        assert_eq!(t.brush_moved((16.0, 15.0), "ArrowRight", 4.0), Some((20.0, 15.0)));
+        assert_eq!(t.brush_moved((16.0, 15.0), "ArrowUp", 4.0), Some((16.0, 11.0)));
+        assert_eq!(t.brush_moved((1.0, 29.0), "ArrowLeft", 4.0), Some((0.5, 29.0)), "stops at the left edge");
+        assert_eq!(t.brush_moved((1.0, 29.0), "ArrowDown", 4.0), Some((1.0, 29.5)), "and at the bottom");
+        assert_eq!(t.brush_moved((1.0, 1.0), "a", 4.0), None);
     }
 }

@@ -548,6 +548,45 @@ impl App {
         }
     }
 
+    /// A new link pasted into this tab's address bar (only the hash changed, so the page did
+    /// not reload): its live settings apply at once; another experiment is proposed with the
+    /// same question as a preset, since it discards the trained model.
+    pub(crate) fn on_link_change(&mut self) {
+        let hash = persist::read_hash();
+        if hash == to_hash(&self.params) {
+            return; // the page's own address
+        }
+        let (mut next, mut notices) = from_hash(&hash);
+        if next.data == Dataset::Own && self.host.own().0.is_empty() {
+            next.data = Dataset::Natural;
+            notices.push(OWN_NOT_IN_LINK.to_string());
+        }
+        let steps = self.session().trainer().steps();
+        match next.change_from(&self.params) {
+            Change::Rebuild if steps > 0 => {
+                self.form.write(&next);
+                self.question = Some(Question::Experiment(next));
+                let clamped = if notices.is_empty() { String::new() } else { format!(" {}", notices.join(" ")) };
+                self.say_with_actions(
+                    "notice",
+                    &format!(
+                        "The new link sets up another experiment: it trains from new random weights, and the \
+                         current model (step {steps}) is discarded.{clamped}"
+                    ),
+                    &[("confirm-restart", "Restart now"), ("cancel-restart", "Keep the current model")],
+                );
+                // until answered, the address shows the experiment that is running
+                self.hash_dirty = true;
+                return;
+            }
+            Change::Rebuild => self.start_experiment(next),
+            _ => self.apply(next),
+        }
+        if !notices.is_empty() {
+            self.say("notice", &format!("Some settings in the link were changed: {}", notices.join(" ")));
+        }
+    }
+
     /// A preset or a "Try this" (`name`): its whole experiment from new random weights, since
     /// that is what its one-liner describes. A model that has trained is discarded only after
     /// asking, with the same question as a new shape.

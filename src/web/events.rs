@@ -207,6 +207,25 @@ pub fn wire(app: &Rc<RefCell<App>>, root: &Element) -> Result<(), JsValue> {
     };
     on("#image", "pointerdown", paint)?;
     on("#image", "pointermove", paint)?;
+    // the keyboard's way: on the focused image arrows move a brush, Space or Enter paints
+    on("#image", "focus", |app, _| {
+        app.panels.show_key_brush(true);
+        app.test_image_changed();
+    })?;
+    on("#image", "blur", |app, _| {
+        app.panels.show_key_brush(false);
+        app.test_image_changed();
+    })?;
+    on("#image", "keydown", |app, e| {
+        let Some(k) = e.dyn_ref::<KeyboardEvent>() else { return };
+        if k.ctrl_key() || k.meta_key() || k.alt_key() || !app.panels.key_paint(&k.key(), k.shift_key()) {
+            return;
+        }
+        // these keys paint here, rather than play, step or scroll the page
+        e.prevent_default();
+        e.stop_propagation();
+        app.test_image_changed();
+    })?;
 
     // the cost chart's view: fitted (default) or every step on one log axis
     let a = app.clone();
@@ -267,6 +286,9 @@ pub fn wire(app: &Rc<RefCell<App>>, root: &Element) -> Result<(), JsValue> {
         }
         e.prevent_default();
     })?;
+    // a link pasted into this tab changes only the hash: the page does not reload
+    let a = app.clone();
+    listen(&dom::window(), "hashchange", move |_| a.borrow_mut().on_link_change())?;
     // keep the latest model when the tab closes
     let a = app.clone();
     listen(&dom::window(), "pagehide", move |_| a.borrow().autosave())?;

@@ -169,9 +169,12 @@ pub fn html() -> String {
       <output id="test-noise-out" for="test-noise">0</output>
       <button type="button" id="paste-object">Paste a foreign object</button>
       <button type="button" id="clear-test">Clear</button>
-      <span class="hint">or drag on the image to paint on it</span>
+      <span class="hint" id="paint-hint">or drag on the image to paint on it (by keyboard: focus it, arrows move the
+        brush, Space paints, Shift + arrows paint a line)</span>
     </div>
-    <canvas id="image" class="painting" width="1000" height="330" role="img" aria-label="Image, its patch-by-patch reconstruction and the reconstruction error map"></canvas>
+    <canvas id="image" class="painting" width="1000" height="330" tabindex="0" role="application"
+      aria-roledescription="paintable image" aria-describedby="paint-hint"
+      aria-label="Image, its patch-by-patch reconstruction and the reconstruction error map"></canvas>
     <p class="test-score" id="test-score" aria-live="off"></p>
     <p class="explain">Each 8×8 block is encoded and decoded on its own (after the same normalisation as training).
       The error map is what anomaly detection uses: paint on the image or paste an object, and the blocks unlike the

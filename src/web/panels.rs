@@ -32,6 +32,8 @@ const IMAGE_CROP: usize = 128;
 const TEST_NOISE_SEED: u64 = 11;
 /// Radius of the paint brush, in picture pixels.
 const BRUSH: f32 = 2.5;
+/// How far an arrow key moves the keyboard brush, in picture pixels.
+const KEY_STEP: f32 = 4.0;
 /// Milliseconds of edge judging per readout (see [`EdgeWatch`]).
 pub const VERDICT_BUDGET_MS: f64 = 4.0;
 /// Principal components shown beside the filters.
@@ -52,6 +54,8 @@ pub struct Panels {
     pub test: TestImage,
     /// Where the current paint stroke is, to join it to the next point.
     brush_at: Option<(f32, f32)>,
+    /// The keyboard's brush, shown while the image has the focus.
+    key_brush: Option<(f32, f32)>,
     status: Vec<u8>,
     edges: EdgeWatch,
     pca_components: Option<DMatrix<f32>>,
@@ -105,6 +109,7 @@ impl Panels {
             test_score: find(root, "#test-score")?,
             test: TestImage::new(&trainer.sampler().images()[0], IMAGE_CROP, TEST_NOISE_SEED),
             brush_at: None,
+            key_brush: None,
             status: Vec::with_capacity(h),
             edges: EdgeWatch::default(),
             pca_components: None,
@@ -235,7 +240,13 @@ impl Panels {
         let (model, ctx) = trainer.model_ctx_mut(followed);
         let rec =
             reconstruct_noisy(model, &ctx, test.image(), p, sigma, IMAGE_CROP, test.noise_field(), test.noise_sigma());
-        self.image.draw(&rec.original, &rec.recon, &rec.error, rec.width, rec.height)?;
+        self.image.draw(
+            &rec.original,
+            &rec.recon,
+            &rec.error,
+            (rec.width, rec.height),
+            self.key_brush.map(|at| (at, BRUSH)),
+        )?;
         let score = if test.noise_sigma() > 0.0 {
             let clean = reconstruct_image(model, &ctx, test.image(), p, sigma, IMAGE_CROP);
             let (noise_in, noise_out) = noise_passed(&rec, &clean);
@@ -269,6 +280,29 @@ impl Panels {
         let from = if new_stroke { at } else { self.brush_at.unwrap_or(at) };
         self.test.paint_line(from, at, BRUSH);
         self.brush_at = Some(at);
+        true
+    }
+
+    /// Shows the keyboard brush (at the picture's middle the first time) or hides it.
+    pub fn show_key_brush(&mut self, on: bool) {
+        self.key_brush = if on { Some(self.key_brush.unwrap_or_else(|| self.test.centre())) } else { None };
+    }
+
+    /// The keyboard's way to paint: arrows move the brush (painting along with Shift), Space
+    /// or Enter paints where it is. True if `key` was one of those.
+    pub fn key_paint(&mut self, key: &str, shift: bool) -> bool {
+        let at = self.key_brush.unwrap_or_else(|| self.test.centre());
+        if key == " " || key == "Enter" {
+            self.test.paint(at.0, at.1, BRUSH);
+        } else if let Some(next) = self.test.brush_moved(at, key, KEY_STEP) {
+            if shift {
+                self.test.paint_line(at, next, BRUSH);
+            }
+            self.key_brush = Some(next);
+        } else {
+            return false;
+        }
+        self.key_brush.get_or_insert(at);
         true
     }
 }

@@ -188,6 +188,48 @@ try {
     await c.context().close();
   });
 
+  await check("every way to discard a trained model asks first: each preset, each Try this, the data, a pasted link", async () => {
+    const g = await freshPage(browser, server);
+    await g.goto(`${server.url}#seed=4`);
+    await g.waitForFunction(() => / \d{3,}/.test(document.querySelector("#status")?.textContent ?? ""), null, { timeout: 30000 });
+    await g.click("summary");
+    const hash = () => g.evaluate(() => location.hash);
+    // asks with its two buttons; "keep" keeps the model (steps go on counting) and the settings
+    const asksThenKeeps = async (what, act, question = /is discarded/) => {
+      const [before, link] = [stepOf(await g.textContent("#status")), await hash()];
+      await act();
+      await g.waitForSelector("#confirm-restart", { timeout: 3000 }).catch(() => {});
+      const m = await message(g);
+      assert(question.test(m) && (await g.isVisible("#cancel-restart")), `${what}: no question, message "${m}"`);
+      await g.click("#cancel-restart");
+      await g.waitForTimeout(300);
+      const after = stepOf(await g.textContent("#status"));
+      assert(after >= before && !(await g.isVisible("#confirm-restart")), `${what}: step ${before} → ${after}`);
+      assert((await hash()) === link, `${what}: the link changed to ${await hash()}`);
+    };
+    const presets = await g.$$eval("#preset option", (os) => os.map((o) => o.value).filter((v) => v !== "custom"));
+    for (const id of presets) await asksThenKeeps(`preset ${id}`, () => g.selectOption("#preset", id));
+    const tries = await g.$$eval("button[id^=try-]", (bs) => bs.map((b) => b.id));
+    for (const id of tries) await asksThenKeeps(`Try this ${id}`, () => g.click(`#${id}`));
+    await asksThenKeeps("data: bars", () => g.selectOption("#data", "bars"), /restarts from new random/);
+    await asksThenKeeps("a pasted link", () => g.evaluate(() => { location.hash = "#seed=4&hidden=36"; }));
+    console.log(`     asked for ${presets.length} presets, ${tries.length} Try-this buttons, the data and a link`);
+    // a pasted link that changes only live settings applies at once, without a question
+    const cur = await hash();
+    const live = /rho=/.test(cur) ? cur.replace(/rho=[^&]*/, "rho=0.05") : `${cur}&rho=0.05`;
+    const before = stepOf(await g.textContent("#status"));
+    await g.evaluate((h) => { location.hash = h; }, live);
+    await g.waitForFunction(() => document.querySelector("#rho-out")?.textContent === "0.05", null, { timeout: 3000 });
+    assert(!(await g.isVisible("#confirm-restart")) && stepOf(await g.textContent("#status")) >= before, "live: no restart");
+    // and "Restart now" on a pasted link trains its experiment
+    await g.evaluate(() => { location.hash = "#seed=4&hidden=36"; });
+    await g.click("#confirm-restart");
+    await g.waitForFunction(() => document.querySelectorAll("#filters").length && location.hash.includes("hidden=36"), null, { timeout: 5000 });
+    assert(stepOf(await g.textContent("#status")) < before, `a new run: ${await g.textContent("#status")}`);
+    assert(g.errors.length === 0, g.errors.join(" | "));
+    await g.context().close();
+  });
+
   await check("a bad link is clamped or ignored with a notice, and the page still trains", async () => {
     const d = await freshPage(browser, server);
     await d.goto(`${server.url}#rho=5&lr=abc&foo=1&hidden=9999&hide=nonsense`);

@@ -152,6 +152,22 @@ try {
     await page.click("#play");
   });
 
+  await check("the test image is painted with the keyboard: arrows move a brush, Space paints, and training goes on", async () => {
+    const picture = () => page.evaluate(() => document.querySelector("#image").toDataURL());
+    await page.focus("#image");
+    await page.waitForTimeout(700); // the whole-image panel redraws with the brush outlined
+    const shown = await picture();
+    const before = stepOf(await status());
+    for (const key of ["ArrowLeft", "ArrowLeft", " ", "Shift+ArrowDown", "Shift+ArrowDown", "Enter"]) await page.keyboard.press(key);
+    await page.waitForTimeout(900);
+    const score = await page.textContent("#test-score");
+    assert(/Painted/.test(score), `the panel says the picture was painted: "${score}"`);
+    assert((await picture()) !== shown, "the picture changed");
+    assert(stepOf(await status()) > before && !/paused/.test(await status()), `Space painted, it did not pause: ${await status()}`);
+    await page.screenshot({ path: `${outDir}/keyboard-paint.png` });
+    await page.click("#clear-test");
+  });
+
   await check("presentation layout: the filter grid is the largest thing on screen, whole, and every canvas is crisp", async () => {
     for (const [w, h, dpr, least] of [[1920, 1080, 1, 600], [1280, 720, 1, 450], [1024, 768, 1, 450], [1280, 720, 2, 450]]) {
       const context = await browser.newContext({ viewport: { width: w, height: h }, deviceScaleFactor: dpr });

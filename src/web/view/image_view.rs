@@ -10,7 +10,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use super::context_2d;
 use super::hidpi::{Fit, Hidpi};
-use super::paint::{self, BG_PX, FRAME_PX, MUTED, TEXT};
+use super::paint::{self, AMBER_PX, BG_PX, FRAME_PX, MUTED, TEXT};
 use crate::raster::{error_scale, heat_of, patch_to_grey, Rgba, Triptych};
 
 /// Height of the two-line caption band above the images.
@@ -60,8 +60,15 @@ impl ImageView {
     /// `error` (same shape; its sign is ignored) as a heat map scaled to its 99th percentile,
     /// each enlarged by the largest integer factor that fits (or shrunk, for images too big
     /// even at 1:1). Missing values and NaN are black; `w` or `h` of 0 draws the captions
-    /// over empty frames.
-    pub fn draw(&mut self, original: &[f32], recon: &[f32], error: &[f32], w: usize, h: usize) -> Result<(), JsValue> {
+    /// over empty frames. `brush` (picture pixels, radius) outlines the keyboard brush.
+    pub fn draw(
+        &mut self,
+        original: &[f32],
+        recon: &[f32],
+        error: &[f32],
+        (w, h): (usize, usize),
+        brush: Option<((f32, f32), f32)>,
+    ) -> Result<(), JsValue> {
         let fit = self.hidpi.fit(&self.canvas);
         let (cw, ch) = fit.size();
         // Nothing to show yet: lay out square frames, so the captions still stand apart.
@@ -81,6 +88,11 @@ impl ImageView {
         }
         for x in t.xs {
             buf.frame(x, t.y, t.img_w, t.img_h, FRAME_PX);
+        }
+        if let Some((x, y, side)) = brush.and_then(|((x, y), r)| t.brush_square(x, y, r)) {
+            // amber inside a dark ring: visible on bright and dark parts of the picture alike
+            buf.frame(x, y, side, side, AMBER_PX);
+            buf.frame(x.saturating_sub(1), y.saturating_sub(1), side + 2, side + 2, BG_PX);
         }
         self.hidpi.show(&self.ctx, buf, &fit)?;
         self.layout = (w > 0 && h > 0).then_some((t, fit));
