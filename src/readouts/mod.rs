@@ -32,4 +32,4 @@ pub use image_recon::{noise_passed, reconstruct_image, reconstruct_noisy, ImageR
 pub use pca::principal_components;
 pub use test_image::TestImage;
 pub use top_patches::TopPatches;
-pub use verdict::{edge_verdict, EdgeVerdict, EdgeWatch, VerdictLevel};
+pub use verdict::{edge_verdict, EdgeVerdict, EdgeWatch, RunFacts, VerdictLevel};

@@ -5,6 +5,7 @@ use nalgebra::DMatrix;
 
 use crate::data::Dataset;
 use crate::model::edges::{filter_shape, filter_shapes};
+use crate::model::CodeKind;
 
 /// Edge share from which the verdict is [`VerdictLevel::Formed`].
 pub const FORMED_SHARE: f32 = 0.3;
@@ -62,9 +63,7 @@ fn verdict_of(edge_units: usize, units: usize) -> EdgeVerdict {
     let text = match level {
         VerdictLevel::Formed => format!("Edges formed: {edge_units} of {units} units {verb}."),
         VerdictLevel::Emerging => format!("Edges emerging: {edge_units} of {units} units {verb} so far."),
-        VerdictLevel::None => {
-            "No edge detectors yet: filters are noisy or global (random start, or too little sparsity).".to_string()
-        }
+        VerdictLevel::None => "No edge detectors yet: filters are noisy or global.".to_string(),
     };
     EdgeVerdict { share, edge_units, units, level, text }
 }
@@ -108,18 +107,60 @@ impl EdgeWatch {
     }
 }
 
+/// Steps before which "no edges" means the run has barely started (edges form after about
+/// 1 500 steps at the defaults).
+pub const EARLY_STEPS: u64 = 1000;
+
+/// What the banner knows about a run, to say why it shows no edges.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RunFacts {
+    /// The data it trains on.
+    pub data: Dataset,
+    /// Steps so far.
+    pub steps: u64,
+    /// What the followed model's codes are.
+    pub kind: CodeKind,
+    /// For the sparse autoencoder, its β and ρ; `None` for the other models.
+    pub sae: Option<(f64, f64)>,
+}
+
 impl EdgeVerdict {
-    /// The sentence fitted to the data: on white noise "no edges" is the expected outcome of
-    /// a control, not a sign of a random start or too little sparsity.
-    pub fn for_data(mut self, data: Dataset) -> EdgeVerdict {
-        if data == Dataset::Noise && self.level == VerdictLevel::None {
-            self.text = "No edge detectors, as expected: white noise has no structure for a filter to find (a \
-                         control)."
-                .to_string();
+    /// The sentence fitted to the run when no edges show: on white noise that is the expected
+    /// outcome of a control; early on the filters are still forming; β = 0, a dense target ρ
+    /// or a Gaussian prior is the reason itself; otherwise, too little sparsity or too short.
+    pub fn for_run(mut self, run: &RunFacts) -> EdgeVerdict {
+        if self.level != VerdictLevel::None {
+            return self;
         }
+        let steps = run.steps;
+        self.text = match (run.data, run.kind, run.sae) {
+            (Dataset::Noise, ..) => "No edge detectors, as expected: white noise has no structure for a filter to \
+                                     find (a control)."
+                .to_string(),
+            _ if steps < EARLY_STEPS => {
+                format!("No edge detectors yet: at step {steps} the filters are still forming from their random start.")
+            }
+            (_, _, Some((0.0, _))) => {
+                "No edge detectors: with β = 0 there is no sparsity penalty, so the filters stay spread-out mixtures."
+                    .to_string()
+            }
+            (_, _, Some((_, rho))) if rho >= DENSE_RHO => format!(
+                "No edge detectors: a target activity of ρ = {rho} is hardly sparse, so the filters stay blurry mixtures."
+            ),
+            (_, CodeKind::Gaussian, _) => "No edge detectors: a Gaussian prior is not sparse, so the filters stay \
+                                           global, PCA-like directions (see the lesson beside them)."
+                .to_string(),
+            _ => format!(
+                "No edge detectors after {steps} steps: the filters are noisy or global (too little sparsity for \
+                 this data, or it needs longer)."
+            ),
+        };
         self
     }
 }
+
+/// A target activity from which the sparse autoencoder's code is hardly sparse.
+const DENSE_RHO: f64 = 0.2;
 
 #[cfg(test)]
 mod tests {
@@ -215,12 +256,25 @@ mod tests {
     }
 
     #[test]
-    fn on_noise_no_edges_is_the_expected_outcome() {
+    fn the_reason_for_no_edges_fits_the_run() {
         let random = edge_verdict(&DMatrix::from_fn(25, 64, |i, j| ((i * 31 + j * 17) % 13) as f32 - 6.0), 8);
         assert_eq!(random.level, VerdictLevel::None);
-        assert!(random.text.contains("random start"), "{}", random.text);
-        let noise = random.clone().for_data(Dataset::Noise);
-        assert!(noise.text.contains("as expected") && !noise.text.contains("random start"), "{}", noise.text);
-        assert_eq!(random.clone().for_data(Dataset::Natural), random);
+        let sae = RunFacts { data: Dataset::Natural, steps: 5000, kind: CodeKind::Unit, sae: Some((3.0, 0.01)) };
+        let why = |run: RunFacts| random.clone().for_run(&run).text;
+        let noise = why(RunFacts { data: Dataset::Noise, ..sae });
+        assert!(noise.contains("as expected") && !noise.contains("random start"), "{noise}");
+        assert!(why(RunFacts { steps: 200, ..sae }).contains("random start"));
+        let beta0 = why(RunFacts { sae: Some((0.0, 0.01)), ..sae });
+        assert!(beta0.contains("β = 0") && !beta0.contains("random"), "{beta0}");
+        assert!(why(RunFacts { sae: Some((3.0, 0.3)), ..sae }).contains("ρ = 0.3"));
+        let vae = why(RunFacts { kind: CodeKind::Gaussian, sae: None, ..sae });
+        assert!(vae.contains("Gaussian prior") && !vae.contains("sparsity"), "{vae}");
+        assert!(why(sae).contains("after 5000 steps"));
+        let formed = edge_verdict(&DMatrix::from_fn(25, 64, |_, j| edge(8, 0.3)[j]), 8);
+        assert_eq!(
+            formed.clone().for_run(&RunFacts { data: Dataset::Noise, ..sae }),
+            formed,
+            "only \"no edges\" is explained"
+        );
     }
 }

@@ -18,7 +18,7 @@ use crate::data::Dataset;
 use crate::model::CodeKind;
 use crate::readouts::{
     bar_verdict, firing_histogram, noise_passed, principal_components, reconstruct_image, reconstruct_noisy,
-    unit_status, EdgeVerdict, EdgeWatch, TestImage, UnitStatus, VerdictLevel,
+    unit_status, EdgeVerdict, EdgeWatch, RunFacts, TestImage, UnitStatus, VerdictLevel,
 };
 use crate::session::Session;
 
@@ -215,7 +215,10 @@ impl Panels {
 
         let verdict = self.edges.update(&filters, p, &mut super::dom::now_ms, VERDICT_BUDGET_MS);
         // on bars the edge indicator does not apply (a bar spans the patch): say what does
-        let banner = if data == Dataset::Bars { bar_verdict(&filters, p) } else { verdict.clone().for_data(data) };
+        let sae = model.key() == crate::model::sparse_ae::SPEC.key;
+        let hyper = trainer.ctx(session.followed()).hyper.get();
+        let run = RunFacts { data, steps: trainer.steps(), kind, sae: sae.then_some((hyper.beta, hyper.rho)) };
+        let banner = if data == Dataset::Bars { bar_verdict(&filters, p) } else { verdict.clone().for_run(&run) };
         let class = match banner.level {
             VerdictLevel::None => "verdict none",
             VerdictLevel::Emerging => "verdict emerging",
