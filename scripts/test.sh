@@ -6,7 +6,8 @@
 #   3. the release page built by Trunk, driven in headless Chromium: training and readouts
 #      (tests/e2e/page.mjs), links, save/load and bad input (tests/e2e/links.mjs), own pictures,
 #      datasets, anomalies, denoising and the native trainer's models (tests/e2e/data.mjs), the
-#      cost chart's fitted and full views and its lanes (tests/e2e/chart.mjs)
+#      cost chart's fitted and full views and its lanes (tests/e2e/chart.mjs), and the lab as one
+#      file opened from file:// offline (tests/e2e/onefile.mjs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -28,3 +29,4 @@ node tests/e2e/page.mjs
 node tests/e2e/links.mjs
 node tests/e2e/data.mjs
 node tests/e2e/chart.mjs
+node tests/e2e/onefile.mjs

@@ -20,8 +20,14 @@ window.addEventListener("error", function (e) {
   fail(e.message || "the WebAssembly module failed to load");
 });
 
+// The one-file lab (scripts/one-file.mjs) inlines the glue before this script as `saeGlue`,
+// the .wasm as base64 and the worker's source as text: nothing is fetched, so it opens from
+// file:// and offline.
+var oneFile = typeof saeGlue !== "undefined";
 var me = document.getElementById("sae-boot");
-if (!me || !me.dataset.js || !me.dataset.wasm) {
+if (oneFile) {
+  startOneFile();
+} else if (!me || !me.dataset.js || !me.dataset.wasm) {
   fail("the page is missing its loader settings");
 } else {
   // The module is compiled here, once, and shared with the training worker (worker.js), so
@@ -34,11 +40,25 @@ if (!me || !me.dataset.js || !me.dataset.wasm) {
   try {
     shared.worker = new Worker(new URL("worker.js", import.meta.url), { type: "module" });
     shared.worker.onerror = function (e) { shared.problem = e.message || "its script did not load"; };
+    noteAlive(shared);
     shared.worker.postMessage({ js: glue });
   } catch (e) {
     shared.problem = (e && e.message) || String(e);
   }
-  Promise.all([import(glue), compile(me.dataset.wasm)])
+  run(shared, import(glue), compile(me.dataset.wasm));
+}
+
+// The worker says it is alive as soon as its script runs, which can be before the app takes
+// it over (src/web/worker_link.rs replaces this handler and reads shared.alive).
+function noteAlive(shared) {
+  shared.worker.onmessage = function (e) {
+    if (e.data && e.data.alive) shared.alive = true;
+  };
+}
+
+// Hands the compiled module to the worker and starts the app with it.
+function run(shared, bindings, module) {
+  Promise.all([bindings, module])
     .then(function (loaded) {
       var bindings = loaded[0];
       if (shared.worker) shared.worker.postMessage({ module: loaded[1] });
@@ -50,6 +70,30 @@ if (!me || !me.dataset.js || !me.dataset.wasm) {
     .catch(function (e) {
       fail((e && e.message) || String(e) || "the WebAssembly module failed to load");
     });
+}
+
+// The one-file lab: the worker from its inlined source (a blob: URL, which this file's
+// Content-Security-Policy allows as a worker and nothing else), the module from base64.
+function startOneFile() {
+  var shared = { worker: null, problem: null };
+  window.saeWasm = shared;
+  try {
+    var source = document.getElementById("sae-worker-source").textContent;
+    var url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+    // classic, not a module: Chromium refuses module workers from a file:// page's blob: URLs
+    shared.worker = new Worker(url);
+    shared.worker.onerror = function (e) { shared.problem = e.message || "its script did not start"; };
+    noteAlive(shared);
+  } catch (e) {
+    shared.problem = (e && e.message) || String(e);
+  }
+  var module = Promise.resolve().then(function () {
+    var text = atob(document.getElementById("sae-wasm").textContent.trim());
+    var bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    return WebAssembly.compile(bytes);
+  });
+  run(shared, Promise.resolve(saeGlue), module);
 }
 
 // Streaming compilation needs the server to say application/wasm; without it, compile the bytes.

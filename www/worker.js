@@ -10,7 +10,8 @@
 // (which not every browser reports as an error) need not wait long to train on its own
 postMessage({ alive: true });
 
-var glue = null;
+// in the one-file lab the glue is inlined before this script as `saeGlue` (boot.js)
+var glue = typeof saeGlue !== "undefined" ? Promise.resolve(saeGlue) : null;
 var queue = [];
 var receive = null;
 

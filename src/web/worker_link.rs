@@ -68,7 +68,9 @@ impl WorkerLink {
             .ok()
             .and_then(|w| w.dyn_into().ok())
             .ok_or("this browser could not start a Web Worker")?;
-        let inbox = Rc::new(RefCell::new(Inbox::default()));
+        // it may have said so before this page took it over (boot.js noted it)
+        let alive = Reflect::get(&shared, &"alive".into()).ok().and_then(|a| a.as_bool()).unwrap_or(false);
+        let inbox = Rc::new(RefCell::new(Inbox { alive, ..Inbox::default() }));
         let on_message = {
             let inbox = inbox.clone();
             Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
