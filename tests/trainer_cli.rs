@@ -105,6 +105,33 @@ fn trains_writes_what_the_page_loads_and_evaluates_it() {
 }
 
 #[test]
+fn a_model_trained_on_the_digits_is_classified_by_its_codes() {
+    let dir = Folder::new("digits");
+    let args =
+        ["train", "--data", "digits", "--steps", "300", "--hidden", "16", "--out", "d.json", "--filters", "d.png"];
+    let out = run(&dir, &args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(&dir, &["eval", "d.json", "--patches", "500", "--classify", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = v["classify"].as_array().unwrap();
+    let inputs: Vec<&str> = rows.iter().map(|r| r["input"].as_str().unwrap()).collect();
+    assert_eq!(inputs, ["raw pixels", "PCA, 16 components", "Sparse autoencoder codes"], "{v}");
+    assert_eq!(rows.iter().map(|r| r["dims"].as_u64().unwrap()).collect::<Vec<_>>(), [64, 16, 16]);
+    for r in rows {
+        let acc = r["test"].as_f64().unwrap();
+        assert!((0.5..=1.0).contains(&acc), "well above chance (0.1): {r}");
+    }
+    // a 6×6 model cannot read 8×8 digits: one sentence, exit 2
+    let small =
+        [&["train", "--data", "bars", "--steps", "20", "--out", "b.json", "--filters", "b.png"], SMALL].concat();
+    assert!(run(&dir, &small).status.success());
+    let out = run(&dir, &["eval", "b.json", "--patches", "100", "--classify"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--classify needs a model of 8×8 patches"), "{}", text(&out.stderr));
+}
+
+#[test]
 fn own_pictures_train_and_are_needed_again_to_evaluate() {
     let dir = Folder::new("own");
     write_png(&dir.path("stripes.png"), 64, 48, |x, y| if (x + 2 * y) % 9 < 4 { 230 } else { 20 });

@@ -3,6 +3,7 @@
 
 use super::bars::bars;
 use super::dead_leaves::dead_leaves;
+use super::digits::digit_split;
 use super::image::Image;
 use super::noise::white_noise;
 use super::photos::{held_out_photograph, training_photographs};
@@ -27,17 +28,33 @@ pub enum Dataset {
     Own,
     /// Real photographs built in (scikit-image's public-domain and CC0 samples).
     Photos,
+    /// The 8×8 handwritten digits (UCI, via scikit-learn): whole digits as patches.
+    Digits,
 }
 
 impl Dataset {
     /// Every dataset, in the order of their words in links (new ones are appended, so the
     /// words never move).
-    pub const ALL: [Dataset; 6] =
-        [Dataset::Natural, Dataset::Bars, Dataset::Strokes, Dataset::Noise, Dataset::Own, Dataset::Photos];
+    pub const ALL: [Dataset; 7] = [
+        Dataset::Natural,
+        Dataset::Bars,
+        Dataset::Strokes,
+        Dataset::Noise,
+        Dataset::Own,
+        Dataset::Photos,
+        Dataset::Digits,
+    ];
 
     /// Every dataset, in the order the page lists them: the two kinds of natural image first.
-    pub const MENU: [Dataset; 6] =
-        [Dataset::Natural, Dataset::Photos, Dataset::Bars, Dataset::Strokes, Dataset::Noise, Dataset::Own];
+    pub const MENU: [Dataset; 7] = [
+        Dataset::Natural,
+        Dataset::Photos,
+        Dataset::Digits,
+        Dataset::Bars,
+        Dataset::Strokes,
+        Dataset::Noise,
+        Dataset::Own,
+    ];
 
     /// Its name in links, files and on the command line.
     pub fn key(self) -> &'static str {
@@ -73,6 +90,11 @@ impl Dataset {
                  domain, SpaceX); the coffee cup (CC0, Rachel Michetti) is held out. Edges form, longer than \
                  on dead leaves."
             }
+            Dataset::Digits => {
+                "1 797 handwritten digits of 8×8 pixels (UCI's optical digits, E. Alpaydin and C. Kaynak 1998, \
+                 CC BY 4.0, as scikit-learn ships them), each digit whole as one patch and not whitened: units \
+                 learn strokes and parts of digits. 1 000 train, 797 are kept to test a classifier on the codes."
+            }
         }
     }
 
@@ -95,6 +117,8 @@ impl Dataset {
             Dataset::Strokes => strokes(size, seed),
             Dataset::Noise => white_noise(size, seed),
             Dataset::Photos => return Some(prepare(&training_photographs(), whiten)),
+            // ink 1 on paper 0, as drawn: a patch is a whole digit, and the sampler removes its mean
+            Dataset::Digits => return Some(digit_split().0.images),
             Dataset::Own => return None,
         };
         Some(prepare(&[img], whiten && self.whitens()))
@@ -105,6 +129,7 @@ impl Dataset {
     pub fn held_out(self, seed: u64, whiten: bool) -> Option<Vec<Image>> {
         match self {
             Dataset::Photos => Some(prepare(&held_out_photograph(), whiten)),
+            Dataset::Digits => Some(digit_split().1.images),
             _ => self.builtin(seed, whiten),
         }
     }
@@ -118,7 +143,7 @@ pub fn prepare(images: &[Image], whitened: bool) -> Vec<Image> {
 
 impl Word for Dataset {
     const ALL: &'static [Self] = &Dataset::ALL;
-    const WORDS: &'static [&'static str] = &["natural", "bars", "strokes", "noise", "own", "photos"];
+    const WORDS: &'static [&'static str] = &["natural", "bars", "strokes", "noise", "own", "photos", "digits"];
     const LABELS: &'static [&'static str] = &[
         "natural images",
         "bars (Földiák)",
@@ -126,6 +151,7 @@ impl Word for Dataset {
         "white noise (control)",
         "your pictures (upload first)",
         "photographs",
+        "handwritten digits (8×8)",
     ];
 }
 

@@ -11,15 +11,19 @@
 //! - [`verdict`]: "edges formed?" in a sentence, from [`crate::model::edges`].
 //! - [`csv`]: the loss history (and a held-out series) as CSV for download.
 //! - [`held_out`]: the cost on a fixed set of patches that training never updates on.
+//! - [`features`] and [`softmax`]: what codes are for, a digit classifier on them against raw
+//!   pixels and PCA (self-taught learning).
 //! - [`test_image`]: the whole-image panel's picture with paint, a pasted object and noise.
 
 pub mod bars;
 pub mod code_kind;
 pub mod code_stats;
 pub mod csv;
+pub mod features;
 pub mod held_out;
 pub mod image_recon;
 pub mod pca;
+pub mod softmax;
 pub mod test_image;
 pub mod top_patches;
 pub mod verdict;

@@ -84,6 +84,11 @@ pub struct EvalArgs {
     /// Print the results as one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Also the self-taught-learning table on the handwritten digits (an 8×8 model): a softmax
+    /// classifier on the model's codes against raw pixels and PCA, 1 000 digits to train, 797
+    /// to test, as the page's "Features for a classifier" computes it.
+    #[arg(long)]
+    pub classify: bool,
 }
 
 /// Where the pictures come from (shared by train and eval).
@@ -91,7 +96,7 @@ pub struct EvalArgs {
 #[command(next_help_heading = "Data")]
 pub struct DataArgs {
     /// A built-in set, generated from --image-seed (default: natural in train, the model's
-    /// own set in eval): natural, photos, bars, strokes or noise.
+    /// own set in eval): natural, photos, digits, bars, strokes or noise.
     #[arg(long, value_name = "SET", value_parser = parse_dataset, conflicts_with_all = ["png", "raw"])]
     pub data: Option<Dataset>,
     /// Seed of the built-in image.

@@ -4,9 +4,11 @@
 //! indicator.
 
 use nalgebra::DMatrix;
+use sae_lab::data::{Dataset, DIGIT_SIDE};
 use sae_lab::model::registry::{self, ModelSpec};
-use sae_lab::model::{CodeKind, Cost};
+use sae_lab::model::{CodeKind, Cost, Model, ValidHyper};
 use sae_lab::readouts::code_kind::{active_rule, is_active, GAUSSIAN_ACTIVE};
+use sae_lab::readouts::features::{Accuracy, DigitPatches};
 use sae_lab::readouts::{edge_verdict, HeldOut, ACTIVE_THRESHOLD};
 use sae_lab::state::saved::MAX_BYTES;
 use sae_lab::state::{load, LoadError, Params};
@@ -63,8 +65,8 @@ pub fn run(args: EvalArgs) -> Result<(), Failure> {
     let hyper = params.hyper().validate().map_err(|e| Failure::input(format!("The model's settings: {e}.")))?;
     // the trainer the model came from normalises patches with this σ, and its lane holds the
     // model's knobs: use the same ones
-    let lane = LaneConfig { spec, knobs: params.knobs_of(spec.key).to_vec(), noise: None };
-    let trainer = Trainer::with_lanes(params.setup(), hyper, &[lane], source.images).map_err(Failure::input)?;
+    let trainer =
+        Trainer::with_lanes(params.setup(), hyper, &[lane_of(spec, &params)], source.images).map_err(Failure::input)?;
     let mut set = HeldOut::from_sampler(trainer.sampler(), args.patches, args.seed).map_err(Failure::input)?;
     let parts = set.evaluate(model.as_ref(), &trainer.ctx(0));
     let kind = model.code_kind();
@@ -73,12 +75,50 @@ pub fn run(args: EvalArgs) -> Result<(), Failure> {
     let names = model.penalty_names();
     let edge_units = verdict.edge_units;
     let e = Evaluation { spec, names, kind, parts, unit_mean, active, edge_units, verdict: verdict.text };
+    let table = if args.classify { Some(classify(&params, hyper, lane_of(spec, &params), model)?) } else { None };
     if args.json {
-        println!("{}", to_json(&e, &params, steps, &name, args.patches, &source.describe));
+        let mut report = to_json(&e, &params, steps, &name, args.patches, &source.describe);
+        if let (Some(rows), Some(object)) = (&table, report.as_object_mut()) {
+            let rows: Vec<Value> = rows
+                .iter()
+                .map(|r| json!({ "input": r.input, "dims": r.dims, "test": r.test, "train": r.train }))
+                .collect();
+            object.insert("classify".into(), rows.into());
+        }
+        println!("{report}");
     } else {
         print_text(&e, &params, steps, &name, args.patches, &source.describe);
+        for r in table.iter().flatten() {
+            println!("classify       {:34} {:3} numbers: test {:.3}, train {:.3}", r.input, r.dims, r.test, r.train);
+        }
     }
     Ok(())
+}
+
+fn lane_of(spec: &'static ModelSpec, params: &Params) -> LaneConfig {
+    LaneConfig { spec, knobs: params.knobs_of(spec.key).to_vec(), noise: None }
+}
+
+/// The digits table for `model`: the digits normalised as a trainer of the model's settings
+/// on the digits normalises them (so a model trained on digits sees its own σ), then raw
+/// pixels, PCA with as many components as units, and the model's codes.
+fn classify(
+    params: &Params,
+    hyper: ValidHyper,
+    lane: LaneConfig,
+    mut model: Box<dyn Model<f32>>,
+) -> Result<Vec<Accuracy>, Failure> {
+    if params.patch != DIGIT_SIDE {
+        return Err(Failure::input(format!(
+            "--classify needs a model of {DIGIT_SIDE}×{DIGIT_SIDE} patches (the digits are {DIGIT_SIDE}×{DIGIT_SIDE}); this one has {p}×{p}.",
+            p = params.patch
+        )));
+    }
+    let digits = Dataset::Digits.builtin(params.setup().seed, false).expect("built in");
+    let t = Trainer::with_lanes(params.setup(), hyper, &[lane], digits).map_err(Failure::input)?;
+    let d = DigitPatches::new(t.sampler().sigma());
+    let name = t.lane_config(0).spec.name;
+    Ok(vec![d.raw(), d.pca(model.hidden()), d.codes(name, model.as_mut(), &t.ctx(0))])
 }
 
 /// The word for a kind of code in the JSON report.
@@ -169,7 +209,7 @@ fn print_text(e: &Evaluation, p: &Params, steps: u64, name: &str, count: usize, 
 /// model: "sparsity" is the sum of the penalties, "rho_hat_*" the mean code per unit,
 /// "firing_mean" the share of patches where a unit is active, "active_units_per_patch"
 /// the L0 and "units_never_firing" the dead units; "penalties" names each term.
-fn to_json(e: &Evaluation, p: &Params, steps: u64, name: &str, count: usize, data: &str) -> String {
+fn to_json(e: &Evaluation, p: &Params, steps: u64, name: &str, count: usize, data: &str) -> Value {
     let sae = e.spec.key == registry::default_spec().key;
     let (lo, hi) = range(&e.unit_mean);
     let penalties: Map<String, Value> =
@@ -214,7 +254,6 @@ fn to_json(e: &Evaluation, p: &Params, steps: u64, name: &str, count: usize, dat
         "edge_share": e.edge_units as f64 / p.hidden.max(1) as f64,
         "verdict": e.verdict,
     })
-    .to_string()
 }
 
 #[cfg(test)]
