@@ -35,7 +35,7 @@ fn show(rows: &[Accuracy]) {
 fn raw_pixels_and_pca_set_the_baselines() {
     let t = trained("sae", 25);
     let d = DigitPatches::new(t.sampler().sigma());
-    let (raw, pca) = (d.raw(), d.pca(25));
+    let (raw, pca) = (d.score(&d.raw()), d.score(&d.pca(25)));
     show(&[raw.clone(), pca.clone()]);
     assert!(raw.test > 0.9, "a linear classifier reads most digits from the pixels: {raw:?}");
     assert!(pca.test > 0.85 && pca.test <= raw.test + 0.02, "25 components keep most of it: {pca:?}");
@@ -47,13 +47,13 @@ fn each_model_s_codes_against_the_pixels() {
     for key in ["sae", "sparse-coding", "relu-l1", "topk", "contractive", "vae"] {
         let mut t = trained(key, 25);
         let d = DigitPatches::new(t.sampler().sigma());
-        if rows.is_empty() {
-            rows.push(d.raw());
-            rows.push(d.pca(25));
-        }
         let name = t.lane_config(0).spec.name;
         let (model, ctx) = t.model_ctx_mut(0);
-        rows.push(d.codes(name, model, &ctx));
+        let table = d.table(name, model, &ctx);
+        if rows.is_empty() {
+            rows.extend_from_slice(&table[..2]);
+        }
+        rows.push(table[2].clone());
     }
     show(&rows);
     // measured (seed 1, 3 000 steps): raw 0.931, PCA 0.921; sae 0.854, sparse coding 0.834,
@@ -75,12 +75,12 @@ fn table_at_100_units() {
         let mut t = trained(key, 100);
         let d = DigitPatches::new(t.sampler().sigma());
         if rows.is_empty() {
-            rows.push(d.raw());
-            rows.push(d.pca(64));
+            rows.push(d.score(&d.raw()));
+            rows.push(d.score(&d.pca(64)));
         }
         let name = t.lane_config(0).spec.name;
         let (model, ctx) = t.model_ctx_mut(0);
-        rows.push(d.codes(name, model, &ctx));
+        rows.push(d.score(&d.codes(name, model, &ctx)));
     }
     show(&rows);
 }

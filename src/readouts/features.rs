@@ -27,6 +27,16 @@ pub struct Accuracy {
     pub train: f64,
 }
 
+/// What one classifier reads: the features of the training and of the test digits.
+#[derive(Clone, Debug)]
+pub struct Features {
+    /// Its row's name ("raw pixels", "PCA, 25 components", "Sparse autoencoder codes").
+    pub input: String,
+    /// d×1000 and d×797.
+    pub train: DMatrix<f32>,
+    pub test: DMatrix<f32>,
+}
+
 /// The normalised digits of the fixed split as patch matrices (64×m each), with their labels.
 #[derive(Clone, Debug)]
 pub struct DigitPatches {
@@ -56,38 +66,57 @@ impl DigitPatches {
         }
     }
 
-    /// A classifier fitted to `train_features` (d×1000) and its row of the table, tested on
-    /// `test_features`.
-    pub fn score(&self, input: &str, train_features: &DMatrix<f32>, test_features: &DMatrix<f32>) -> Accuracy {
-        let s = Softmax::new(train_features, &self.train_labels, CLASSES).fit();
+    /// A classifier fitted to `f`'s training features, and its row of the table.
+    pub fn score(&self, f: &Features) -> Accuracy {
+        self.row(f, &self.classifier(f).fit())
+    }
+
+    /// A classifier for `f`'s training features, not fitted yet (the page fits it a few
+    /// iterations per frame).
+    pub fn classifier(&self, f: &Features) -> Softmax {
+        Softmax::new(&f.train, &self.train_labels, CLASSES)
+    }
+
+    /// The row of `f` with the fitted classifier `fit`.
+    pub fn row(&self, f: &Features, fit: &Softmax) -> Accuracy {
         Accuracy {
-            input: input.to_string(),
-            dims: train_features.nrows(),
-            test: s.accuracy(test_features, &self.test_labels),
-            train: s.accuracy(train_features, &self.train_labels),
+            input: f.input.clone(),
+            dims: f.train.nrows(),
+            test: fit.accuracy(&f.test, &self.test_labels),
+            train: fit.accuracy(&f.train, &self.train_labels),
         }
     }
 
-    /// The raw pixels' row.
-    pub fn raw(&self) -> Accuracy {
-        self.score("raw pixels", &self.train, &self.test)
+    /// The raw pixels.
+    pub fn raw(&self) -> Features {
+        Features { input: "raw pixels".into(), train: self.train.clone(), test: self.test.clone() }
     }
 
-    /// The row of the `k` leading principal components (of the training digits).
-    pub fn pca(&self, k: usize) -> Accuracy {
+    /// The `k` leading principal components (of the training digits).
+    pub fn pca(&self, k: usize) -> Features {
         let (pcs, _) = principal_components(&self.train, k);
-        let project = |x: &DMatrix<f32>| &pcs * x;
-        self.score(&format!("PCA, {} components", pcs.nrows()), &project(&self.train), &project(&self.test))
+        Features {
+            input: format!("PCA, {} components", pcs.nrows()),
+            train: &pcs * &self.train,
+            test: &pcs * &self.test,
+        }
     }
 
-    /// The codes of `model` (named `name`) as features.
-    pub fn codes(&self, name: &str, model: &mut dyn Model<f32>, ctx: &Ctx) -> Accuracy {
-        let encode = |model: &mut dyn Model<f32>, x: &DMatrix<f32>| {
+    /// The codes of `model` (named `name`).
+    pub fn codes(&self, name: &str, model: &mut dyn Model<f32>, ctx: &Ctx) -> Features {
+        let mut encode = |x: &DMatrix<f32>| {
             let mut codes = DMatrix::zeros(model.hidden(), x.ncols());
             model.encode(x, ctx, &mut codes);
             codes
         };
-        let (train, test) = (encode(model, &self.train), encode(model, &self.test));
-        self.score(&format!("{name} codes"), &train, &test)
+        let (train, test) = (encode(&self.train), encode(&self.test));
+        Features { input: format!("{name} codes"), train, test }
+    }
+
+    /// The whole table for `model`: raw pixels, PCA with as many components as it has units,
+    /// its codes.
+    pub fn table(&self, name: &str, model: &mut dyn Model<f32>, ctx: &Ctx) -> Vec<Accuracy> {
+        let h = model.hidden();
+        [self.raw(), self.pca(h), self.codes(name, model, ctx)].iter().map(|f| self.score(f)).collect()
     }
 }

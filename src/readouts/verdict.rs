@@ -137,6 +137,9 @@ impl EdgeVerdict {
             (Dataset::Noise, ..) => "No edge detectors, as expected: white noise has no structure for a filter to \
                                      find (a control)."
                 .to_string(),
+            (Dataset::Digits, ..) => "No edge detectors: whole digits are not natural images, so the units learn \
+                                      strokes and parts of digits (what they are good for: Features for a classifier)."
+                .to_string(),
             _ if steps < EARLY_STEPS => {
                 format!("No edge detectors yet: at step {steps} the filters are still forming from their random start.")
             }
@@ -270,6 +273,7 @@ mod tests {
         let vae = why(RunFacts { kind: CodeKind::Gaussian, sae: None, ..sae });
         assert!(vae.contains("Gaussian prior") && !vae.contains("sparsity"), "{vae}");
         assert!(why(sae).contains("after 5000 steps"));
+        assert!(why(RunFacts { data: Dataset::Digits, ..sae }).contains("strokes and parts of digits"));
         let formed = edge_verdict(&DMatrix::from_fn(25, 64, |_, j| edge(8, 0.3)[j]), 8);
         assert_eq!(
             formed.clone().for_run(&RunFacts { data: Dataset::Noise, ..sae }),

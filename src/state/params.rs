@@ -49,6 +49,7 @@ pub const HIDEABLE: &[&str] = &[
     "loss",
     "image",
     "pca",
+    "classify",
     "explain",
     "export",
     "save",

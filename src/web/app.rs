@@ -17,6 +17,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlInputElement};
 
 use super::camera::{Camera, Feed, FRAMES_KEPT};
+use super::classify::ClassifyPanel;
 use super::dom::{self, find};
 use super::panels::Panels;
 use super::settings::{same_experiment, SettingsForm};
@@ -93,6 +94,8 @@ pub struct App {
     diagram: DiagramView,
     loss: LossView,
     pub(crate) panels: Panels,
+    /// The digits' classifier table.
+    pub(crate) classify: ClassifyPanel,
 }
 
 /// What the page is asking. Anything that would discard the trained model asks first, with
@@ -148,6 +151,7 @@ pub fn build(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         hash_dirty: true,
         last_autosave: dom::now_ms(),
         panels: Panels::new(root, host.session())?,
+        classify: ClassifyPanel::new(root)?,
         filters: FilterView::new(find::<HtmlCanvasElement>(root, "#filters")?)?,
         filter_rows: DMatrix::zeros(0, 0),
         lanes: LanesView::new(root)?,
@@ -261,6 +265,7 @@ impl App {
             self.autosave();
             self.last_autosave = now;
         }
+        self.classify.frame(self.host.session_mut());
         let readout_due = readout_due || self.last_readout == f64::NEG_INFINITY;
         self.draw(now, readout_due)
     }
@@ -455,6 +460,7 @@ impl App {
         self.command(Command::Build { link: to_hash(&next), own, play, saved })?;
         let new_data = !Rc::ptr_eq(&pictures_before, &self.host.pictures().train);
         self.panels.restart(self.host.session(), new_data);
+        self.classify.clear();
         let n = next.patch * next.patch;
         self.shown = DMatrix::zeros(n, 1);
         self.shown_code = DMatrix::zeros(next.hidden, 1);
@@ -624,6 +630,7 @@ impl App {
     /// Shows the settings everywhere they appear: controls, hidden panels, layout, the link.
     fn show_params(&mut self) {
         self.form.write(&self.params);
+        self.classify.show(self.params.data == Dataset::Digits);
         self.lanes.show(&self.params.models, &self.params.lane_names(), self.session().followed());
         if let Ok(nodes) = self.ui.root.query_selector_all("[data-hide]") {
             for i in 0..nodes.length() {

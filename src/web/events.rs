@@ -183,6 +183,7 @@ pub fn wire(app: &Rc<RefCell<App>>, root: &Element) -> Result<(), JsValue> {
         app.panels.test.set_noise(v as f32);
         app.test_image_changed();
     })?;
+    on("#classify", "click", |app, _| app.classify.want())?;
     on("#paste-object", "click", |app, _| {
         app.panels.test.paste_next_object();
         app.test_image_changed();

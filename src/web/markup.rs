@@ -181,6 +181,21 @@ pub fn html() -> String {
       training data are rebuilt badly and light up. Add noise to see how little of it gets through the narrow code
       into the reconstruction; the denoising preset trains for exactly that.</p>
   </section>
+  <section data-hide="classify" class="panel wide" id="classify-panel" hidden>
+    <h2>Features for a classifier</h2>
+    <p class="explain">What learned features are for (self-taught learning): a linear (softmax) classifier learns to
+      tell the ten digits apart from 1 000 digits and is tested on the 797 it never saw, once on the raw pixels, once on
+      their PCA codes of the same size as the model's code, and once on the model's codes as they are now.</p>
+    <div class="test-controls">
+      <button type="button" id="classify">Classify the 797 test digits</button>
+      <span class="hint" id="classify-progress" aria-live="polite"></span>
+    </div>
+    <table class="classify">
+      <thead><tr><th scope="col">the classifier reads</th><th scope="col">numbers per digit</th>
+        <th scope="col">test digits right</th><th scope="col">training digits right</th></tr></thead>
+      <tbody id="classify-rows"></tbody>
+    </table>
+  </section>
   <section data-hide="pca" class="panel wide">
     <h2>Compare with PCA</h2>
     <div class="pair">

@@ -15,6 +15,7 @@ use wasm_bindgen::{JsCast, JsValue};
 pub mod app;
 pub mod bench;
 pub mod camera;
+mod classify;
 pub mod dom;
 pub mod events;
 pub mod fatal;

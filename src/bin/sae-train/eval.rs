@@ -118,7 +118,7 @@ fn classify(
     let t = Trainer::with_lanes(params.setup(), hyper, &[lane], digits).map_err(Failure::input)?;
     let d = DigitPatches::new(t.sampler().sigma());
     let name = t.lane_config(0).spec.name;
-    Ok(vec![d.raw(), d.pca(model.hidden()), d.codes(name, model.as_mut(), &t.ctx(0))])
+    Ok(d.table(name, model.as_mut(), &t.ctx(0)))
 }
 
 /// The word for a kind of code in the JSON report.
