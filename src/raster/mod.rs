@@ -33,5 +33,6 @@ pub use layout::{Triptych, UnitDetailLayout, MARGIN as LAYOUT_MARGIN, MAX_TOP};
 pub use rgba::{patch_to_grey, Rgba};
 pub use text::{write_fixed, write_percent, write_sig};
 pub use tiles::{
-    draw_filter_grid, draw_tile, fit_grid, grid_pixel_size, grid_shape, tile_at, GRID_BACKGROUND, MAX_SCALE,
+    draw_filter_grid, draw_picture_grid, draw_tile, fit_grid, grid_pixel_size, grid_shape, tile_at, GRID_BACKGROUND,
+    MAX_SCALE,
 };

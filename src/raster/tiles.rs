@@ -81,6 +81,32 @@ fn weight_to_grey(w: f32, max_abs: f32) -> u8 {
 /// removing its mean (see [`draw_tile`]). Inputs
 /// beyond `w1.ncols()` (a patch size that does not match) are drawn as zero.
 pub fn draw_filter_grid(w1: &DMatrix<f32>, patch: usize, scale: usize, gap: usize, out: &mut Rgba) {
+    draw_grid(w1, patch, scale, gap, out, |out, x0, y0, patch, scale, v| draw_tile(out, x0, y0, patch, scale, v));
+}
+
+/// [`draw_filter_grid`] for pictures (a decoder's outputs): one grey scale for all of them,
+/// the darkest value of the whole grid black and the brightest white, so brightness and
+/// contrast compare across tiles (each tile's own contrast would hide how little a latent
+/// moves the picture).
+pub fn draw_picture_grid(rows: &DMatrix<f32>, patch: usize, scale: usize, gap: usize, out: &mut Rgba) {
+    let (lo, hi) = rows.iter().filter(|v| v.is_finite()).fold((f32::MAX, f32::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+    let inv = if hi > lo { 1.0 / (hi - lo) } else { 0.0 };
+    draw_grid(rows, patch, scale, gap, out, |out, x0, y0, patch, scale, v| {
+        out.blit_with(x0, y0, patch, patch, scale, |x, y| {
+            ((v(y * patch + x) - lo) * inv * 255.0).clamp(0.0, 255.0) as u8
+        })
+    });
+}
+
+/// The grid of [`draw_filter_grid`], each tile drawn by `tile`.
+fn draw_grid(
+    w1: &DMatrix<f32>,
+    patch: usize,
+    scale: usize,
+    gap: usize,
+    out: &mut Rgba,
+    tile: impl Fn(&mut Rgba, usize, usize, usize, usize, &dyn Fn(usize) -> f32),
+) {
     let units = w1.nrows();
     let n = w1.ncols().min(patch * patch);
     let (w, h) = grid_pixel_size(units, patch, scale, gap);
@@ -91,7 +117,7 @@ pub fn draw_filter_grid(w1: &DMatrix<f32>, patch: usize, scale: usize, gap: usiz
     for j in 0..units {
         let row = w1.row(j);
         let (x0, y0) = (gap + (j % cols) * step, gap + (j / cols) * step);
-        draw_tile(out, x0, y0, patch, scale, |i| if i < n { row[i] } else { 0.0 });
+        tile(out, x0, y0, patch, scale, &|i| if i < n { row[i] } else { 0.0 });
     }
 }
 

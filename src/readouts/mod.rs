@@ -13,6 +13,7 @@
 //! - [`held_out`]: the cost on a fixed set of patches that training never updates on.
 //! - [`features`] and [`softmax`]: what codes are for, a digit classifier on them against raw
 //!   pixels and PCA (self-taught learning).
+//! - [`latent`]: a VAE's latent plane (decodings over a grid, prior samples) and where pictures land.
 //! - [`test_image`]: the whole-image panel's picture with paint, a pasted object and noise.
 
 pub mod bars;
@@ -22,6 +23,7 @@ pub mod csv;
 pub mod features;
 pub mod held_out;
 pub mod image_recon;
+pub mod latent;
 pub mod pca;
 pub mod softmax;
 pub mod test_image;

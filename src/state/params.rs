@@ -50,6 +50,7 @@ pub const HIDEABLE: &[&str] = &[
     "image",
     "pca",
     "classify",
+    "latent",
     "explain",
     "export",
     "save",
@@ -349,7 +350,7 @@ use Place::{Link, Live, Own, Shape, Speed};
 /// Every shareable setting, in link order. All maxima fit a 32-bit `usize` (wasm32).
 #[rustfmt::skip]
 pub const FIELDS: &[Field] = &[
-    int!("hidden", Rebuild, 4, 400, hidden: usize,
+    int!("hidden", Rebuild, 2, 400, hidden: usize,
         ui(Shape, "hidden", "hidden units", "Hidden units h: one filter each.").step("1")),
     int!("patch", Rebuild, 4, 16, patch: usize,
         ui(Shape, "patch", "patch size", "Patch side p in pixels (inputs n = p²).").step("1")),

@@ -370,6 +370,7 @@ impl App {
         } else if now - self.last_slow_readout >= SLOW_READOUT_MS * if chart_due { 2.0 } else { 1.0 } {
             // not on a chart frame, unless frames are so slow that it would starve
             self.panels.draw_slow(self.host.session_mut())?;
+            self.panels.draw_latent(self.host.session_mut(), self.params.data)?;
             self.last_slow_readout = now;
         }
         Ok(())

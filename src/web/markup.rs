@@ -181,6 +181,16 @@ pub fn html() -> String {
       training data are rebuilt badly and light up. Add noise to see how little of it gets through the narrow code
       into the reconstruction; the denoising preset trains for exactly that.</p>
   </section>
+  <section data-hide="latent" class="panel wide" id="latent-panel" hidden>
+    <h2>The latent space (variational autoencoder)</h2>
+    <div class="pair">
+      <figure><canvas id="latent-grid" width="320" height="320" role="img" aria-label="Decodings over the latent space"></canvas>
+        <figcaption>what the decoder draws</figcaption></figure>
+      <figure><canvas id="latent-scatter" width="320" height="320" role="img" aria-label="Where the pictures land in the latent plane"></canvas>
+        <figcaption>where the pictures land (μ)</figcaption></figure>
+    </div>
+    <p class="explain" id="latent-caption"></p>
+  </section>
   <section data-hide="classify" class="panel wide" id="classify-panel" hidden>
     <h2>Features for a classifier</h2>
     <p class="explain">What learned features are for (self-taught learning): a linear (softmax) classifier learns to

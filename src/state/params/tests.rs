@@ -75,8 +75,8 @@ fn shape_changes_rebuild_and_the_rest_is_live() {
 
 #[test]
 fn check_names_the_first_bad_setting() {
-    let bad = Params { rho: 5.0, hidden: 2, ..Params::default() };
-    assert_eq!(bad.check(), Err("hidden = 2 is below the smallest allowed value 4".into()));
+    let bad = Params { rho: 5.0, hidden: 1, ..Params::default() };
+    assert_eq!(bad.check(), Err("hidden = 1 is below the smallest allowed value 2".into()));
     let bad = Params { rho: 5.0, ..Params::default() };
     assert_eq!(bad.check(), Err("rho = 5 is above the largest allowed value 0.5".into()));
     let bad = Params { lr: f64::NAN, ..Params::default() };

@@ -23,6 +23,7 @@ mod hidpi;
 pub mod image_view;
 pub mod inference;
 pub mod lanes;
+pub mod latent_scatter;
 pub mod loss;
 mod loss_fitted;
 mod loss_parts;

@@ -14,7 +14,7 @@ use wasm_bindgen::JsValue;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use super::{context_2d, put_rgba};
-use crate::raster::{draw_filter_grid, fit_grid, grid_shape, tile_at, Rgba};
+use crate::raster::{draw_filter_grid, draw_picture_grid, fit_grid, grid_shape, tile_at, Rgba};
 use crate::web::dom;
 
 /// The selected tile's outline: the page's accent blue, clear on grey tiles and dark gaps.
@@ -70,6 +70,21 @@ impl TileGridView {
     /// changed only when the grid's size changes, because setting it clears the canvas and
     /// costs a re-layout. An empty matrix draws nothing.
     pub fn draw(&mut self, rows: &DMatrix<f32>, patch: usize) -> Result<(), JsValue> {
+        self.draw_by(rows, patch, draw_filter_grid)
+    }
+
+    /// Draws pictures (a decoder's outputs, in the sampler's range) on one grey scale instead
+    /// of each tile's own contrast.
+    pub fn draw_pictures(&mut self, rows: &DMatrix<f32>, patch: usize) -> Result<(), JsValue> {
+        self.draw_by(rows, patch, draw_picture_grid)
+    }
+
+    fn draw_by(
+        &mut self,
+        rows: &DMatrix<f32>,
+        patch: usize,
+        grid: fn(&DMatrix<f32>, usize, usize, usize, &mut Rgba),
+    ) -> Result<(), JsValue> {
         let units = rows.nrows();
         if units == 0 || patch == 0 {
             return Ok(());
@@ -82,7 +97,7 @@ impl TileGridView {
         let dpr = dom::window().device_pixel_ratio();
         let dpr = if dpr.is_finite() && dpr > 0.0 { dpr.clamp(0.5, 4.0) } else { 1.0 };
         let (scale, gap) = fit_grid(units, patch, (css_width as f64 * dpr) as usize);
-        draw_filter_grid(rows, patch, scale, gap, &mut self.buf);
+        grid(rows, patch, scale, gap, &mut self.buf);
         let (w, h) = (self.buf.width as u32, self.buf.height as u32);
         if self.canvas.width() != w || self.canvas.height() != h {
             self.canvas.set_width(w);
