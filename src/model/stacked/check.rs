@@ -47,6 +47,7 @@ pub(super) fn gradcheck() -> Vec<(&'static str, f64)> {
             knobs[super::KNOB_RHO] = 0.1;
             knobs[super::KNOB_RHO2] = 0.2;
             knobs[super::KNOB_BETA2] = 2.0;
+            knobs[super::KNOB_LAMBDA2] = 3e-3;
             let target = test_patches(16, 10, 41);
             // without noise the input *is* the target (the trainer's case: one batch, one encoding)
             let noisy = denoise.then(|| test_patches(16, 10, 42));
