@@ -478,8 +478,10 @@ impl<T: Real + 'static> Model<T> for Stacked<T> {
         &mut self.theta
     }
 
+    /// β·ΣKL(ρ‖ρ̂) of layer 1's codes and β₂·ΣKL(ρ₂‖ρ̂⁽²⁾) of layer 2's (each 0 in the
+    /// phase that does not train it).
     fn penalty_names(&self) -> &'static [&'static str] {
-        &["sparsity", "sparsity2"]
+        &["kl1", "kl2"]
     }
 
     fn cost_and_grad(
