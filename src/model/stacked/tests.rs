@@ -165,3 +165,18 @@ fn mixing_counts_inputs_and_shares() {
     let (half, top) = mixing(&v.as_view());
     assert!((half - 1.5).abs() < 1e-12 && (top - (0.75 + 0.25) / 2.0).abs() < 1e-12, "{half} {top}");
 }
+
+/// "Start layer 2" is a live change of one knob (the model is kept), and a link carries it.
+#[test]
+fn starting_layer_two_is_a_live_change_a_link_carries() {
+    use crate::state::params::Change;
+    use crate::state::{from_hash, to_hash, Params};
+    let i = registry::MODELS.iter().position(|m| m.key == SPEC.key).unwrap();
+    let before = Params { models: vec![SPEC.key], hidden: 100, patch: 12, ..Params::default() };
+    let mut after = before.clone();
+    after.knobs[i][KNOB_PHASE] = 2.0;
+    assert_eq!(after.change_from(&before), Change::Live);
+    let link = to_hash(&after);
+    assert!(link.contains("stacked.phase=2"), "{link}");
+    assert_eq!(from_hash(&link).0.knobs[i][KNOB_PHASE], 2.0);
+}
