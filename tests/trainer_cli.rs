@@ -248,7 +248,10 @@ fn every_other_model_trains_writes_what_the_page_loads_and_evaluates_itself() {
         assert!((sum - v["total"].as_f64().unwrap()).abs() < 1e-9, "{v}");
         assert_eq!(v["unit_active"].as_array().unwrap().len(), 16);
         let l0 = v["active_units_per_patch"].as_f64().unwrap();
-        assert!(l0 > 0.0 && l0 <= 16.0, "{}: L0 {l0}", spec.key);
+        // the stacked model's phase 1 is the sparse autoencoder at ρ = 0.01: after 300 steps its 16
+        // units all stay under the 0.1 activity threshold, as the sparse autoencoder's own do (L0 0)
+        let quiet = spec.key == "stacked";
+        assert!((l0 > 0.0 || quiet) && l0 <= 16.0, "{}: L0 {l0}", spec.key);
     }
 }
 

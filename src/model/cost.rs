@@ -12,14 +12,14 @@
 //! Every product is one GEMM into a preallocated matrix; transposes cost nothing (see
 //! [`super::gemm`]).
 
-use nalgebra::DMatrix;
+use nalgebra::{DMatrix, DVector};
 
 use super::gemm::{gemm, Op};
 use super::hyper::{Output, Penalty, ValidHyper};
-use super::sae::{B1, B2, W1, W2};
+use super::sae::{SaeRef, B1, B2, W1, W2};
 use super::sparsity::{kl, kl_grad};
 use super::workspace::Workspace;
-use super::{c, Real, Sae};
+use super::{c, Real};
 
 /// The cost's terms, reported separately for the curves (always in f64).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -45,20 +45,27 @@ impl CostParts {
 }
 
 /// Forward pass plus the cost terms for an autoencoder (the target is the input itself).
-pub fn evaluate<T: Real>(sae: &Sae<T>, x: &DMatrix<T>, hyper: &ValidHyper, ws: &mut Workspace<T>) -> CostParts {
+/// `sae` is a [`super::Sae`] (`&sae`) or a [`SaeRef`] to one layer of a larger θ.
+pub fn evaluate<'a, T: Real>(
+    sae: impl Into<SaeRef<'a, T>>,
+    x: &DMatrix<T>,
+    hyper: &ValidHyper,
+    ws: &mut Workspace<T>,
+) -> CostParts {
     evaluate_pair(sae, x, x, hyper, ws)
 }
 
 /// Forward pass of `input` plus the cost terms against `target` (a denoising autoencoder
 /// sees a corrupted input and is scored on the clean patch). Leaves activations, ρ̂ and the
 /// per-unit sparsity gradient in `ws`, ready for [`backward`].
-pub fn evaluate_pair<T: Real>(
-    sae: &Sae<T>,
+pub fn evaluate_pair<'a, T: Real>(
+    sae: impl Into<SaeRef<'a, T>>,
     input: &DMatrix<T>,
     target: &DMatrix<T>,
     hyper: &ValidHyper,
     ws: &mut Workspace<T>,
 ) -> CostParts {
+    let sae = sae.into();
     let h = hyper.get();
     let m = c::<T>(target.ncols() as f64);
     sae.forward(input, ws);
@@ -66,15 +73,29 @@ pub fn evaluate_pair<T: Real>(
     let recon = sum_sq_diff(ws.a2.as_slice(), target.as_slice()) / (m + m);
     let decay = c::<T>(h.lambda / 2.0) * (sq_norm(sae.block(W1)) + sq_norm(sae.block(W2)));
 
+    let sparsity = sparsity_terms(&ws.a1, hyper, &mut ws.rho_hat, &mut ws.sparse_grad);
+    CostParts { recon: to_f64(recon), decay: to_f64(decay), sparsity: to_f64(sparsity) }
+}
+
+/// The sparsity penalty of codes `a1` (h×m) under `hyper`'s penalty: ρ̂ (the row means) into
+/// `rho_hat`, ∂penalty/∂ρ̂_j into `sparse_grad`, and the penalty's value.
+pub fn sparsity_terms<T: Real>(
+    a1: &DMatrix<T>,
+    hyper: &ValidHyper,
+    rho_hat: &mut DVector<T>,
+    sparse_grad: &mut DVector<T>,
+) -> T {
+    let h = hyper.get();
+    let m = c::<T>(a1.ncols() as f64);
     // ρ̂ = row means of A1, summed column by column (contiguous, so it vectorises; a row
     // walk of the column-major matrix would stride through memory)
-    row_sums(&ws.a1, ws.rho_hat.as_mut_slice());
-    ws.rho_hat /= m;
-    let sparsity = match h.penalty {
+    row_sums(a1, rho_hat.as_mut_slice());
+    *rho_hat /= m;
+    match h.penalty {
         Penalty::Kl => {
             let (rho, beta) = (c::<T>(h.rho), c::<T>(h.beta));
             let mut total = T::zero();
-            for (s, &r) in ws.sparse_grad.iter_mut().zip(ws.rho_hat.iter()) {
+            for (s, &r) in sparse_grad.iter_mut().zip(rho_hat.iter()) {
                 total += kl(rho, r);
                 *s = beta * kl_grad(rho, r);
             }
@@ -82,18 +103,28 @@ pub fn evaluate_pair<T: Real>(
         }
         Penalty::L1 => {
             let w = c::<T>(h.l1);
-            ws.sparse_grad.fill(w);
+            sparse_grad.fill(w);
             // Σ_ij a_ij / m = Σ_j ρ̂_j
-            w * ws.rho_hat.sum()
+            w * rho_hat.sum()
         }
-    };
-    CostParts { recon: to_f64(recon), decay: to_f64(decay), sparsity: to_f64(sparsity) }
+    }
+}
+
+/// D ← (D + s/m) ⊙ A(1 − A) for sigmoid codes `a` (h×m) and per-unit sparsity gradient `s`:
+/// the error at a sigmoid hidden layer, from the error `d` backpropagated into it.
+pub fn hidden_delta<T: Real>(d: &mut DMatrix<T>, a: &DMatrix<T>, s: &DVector<T>, inv_m: T) {
+    let hidden = d.nrows();
+    for (dcol, acol) in d.as_mut_slice().chunks_exact_mut(hidden).zip(a.as_slice().chunks_exact(hidden)) {
+        for ((d, &a), &s) in dcol.iter_mut().zip(acol).zip(s.iter()) {
+            *d = (*d + s * inv_m) * a * (T::one() - a);
+        }
+    }
 }
 
 /// Cost terms and their gradient for one batch (n×m, one patch per column) into `g`, a
-/// flat vector with θ's layout ([`Sae::layout`]).
-pub fn cost_and_grad<T: Real>(
-    sae: &Sae<T>,
+/// flat vector with θ's layout ([`super::Sae::layout`]).
+pub fn cost_and_grad<'a, T: Real>(
+    sae: impl Into<SaeRef<'a, T>>,
     x: &DMatrix<T>,
     hyper: &ValidHyper,
     ws: &mut Workspace<T>,
@@ -103,14 +134,15 @@ pub fn cost_and_grad<T: Real>(
 }
 
 /// [`cost_and_grad`] for a denoising autoencoder: `input` goes in, `target` is scored.
-pub fn cost_and_grad_pair<T: Real>(
-    sae: &Sae<T>,
+pub fn cost_and_grad_pair<'a, T: Real>(
+    sae: impl Into<SaeRef<'a, T>>,
     input: &DMatrix<T>,
     target: &DMatrix<T>,
     hyper: &ValidHyper,
     ws: &mut Workspace<T>,
     g: &mut [T],
 ) -> CostParts {
+    let sae = sae.into();
     let parts = evaluate_pair(sae, input, target, hyper, ws);
     backward(sae, input, target, hyper, ws, g);
     parts
@@ -119,7 +151,7 @@ pub fn cost_and_grad_pair<T: Real>(
 /// Backpropagation after [`evaluate_pair`] filled `ws` (see the module docs for the formulas;
 /// X there is the target in D2 and the input in ∂J/∂W1).
 fn backward<T: Real>(
-    sae: &Sae<T>,
+    sae: SaeRef<'_, T>,
     input: &DMatrix<T>,
     target: &DMatrix<T>,
     hyper: &ValidHyper,
@@ -143,12 +175,7 @@ fn backward<T: Real>(
 
     // D1 = (W2ᵀ·D2 + s/m) ⊙ A1(1 − A1)
     gemm(T::one(), &sae.w2(), Op::T, &ws.d2, Op::N, T::zero(), &mut ws.d1);
-    let hidden = ws.d1.nrows();
-    for (dcol, acol) in ws.d1.as_mut_slice().chunks_exact_mut(hidden).zip(ws.a1.as_slice().chunks_exact(hidden)) {
-        for ((d, &a), &s) in dcol.iter_mut().zip(acol).zip(ws.sparse_grad.iter()) {
-            *d = (*d + s * inv_m) * a * (T::one() - a);
-        }
-    }
+    hidden_delta(&mut ws.d1, &ws.a1, &ws.sparse_grad, inv_m);
     g[layout.range(W1)].copy_from_slice(sae.block(W1));
     gemm(T::one(), &ws.d1, Op::N, input, Op::T, lambda, &mut layout.view_mut(g, W1));
     row_sums(&ws.d1, &mut g[layout.range(B1)]);

@@ -24,6 +24,7 @@
 //! - [`topk`]: Gao et al.'s TopK autoencoder with AuxK against dead units.
 //! - [`contractive`]: Rifai et al.'s contractive autoencoder.
 //! - [`vae`]: Kingma & Welling's variational autoencoder, with β (β-VAE).
+//! - [`stacked`]: two sparse autoencoders stacked, trained greedily layer by layer, then fine-tuned.
 
 pub mod activation;
 pub mod contraction;
@@ -45,6 +46,7 @@ pub mod sparse_ae;
 pub mod sparse_coding;
 pub mod sparsity;
 pub mod spec;
+pub mod stacked;
 pub mod topk;
 pub mod vae;
 pub mod workspace;

@@ -146,14 +146,12 @@ impl<T: Real> Sae<T> {
     /// Forward pass of a batch (n×m, one patch per column) into `ws.a1` (h×m) and `ws.a2`
     /// (n×m). `ws` must have been made for this batch size.
     pub fn forward(&self, x: &DMatrix<T>, ws: &mut Workspace<T>) {
-        debug_assert_eq!(x.shape(), ws.a2.shape(), "batch shape must match the workspace");
-        gemm(T::one(), &self.w1(), Op::N, x, Op::N, T::zero(), &mut ws.a1);
-        add_bias_then(&mut ws.a1, self.block(B1), T::sigmoid);
-        gemm(T::one(), &self.w2(), Op::N, &ws.a1, Op::N, T::zero(), &mut ws.a2);
-        match self.output {
-            Output::Sigmoid => add_bias_then(&mut ws.a2, self.block(B2), T::sigmoid),
-            Output::Linear => add_bias_then(&mut ws.a2, self.block(B2), |z| z),
-        }
+        self.view().forward(x, ws);
+    }
+
+    /// The network as a borrowed [`SaeRef`] (what the cost functions take).
+    pub fn view(&self) -> SaeRef<'_, T> {
+        SaeRef { layout: &self.layout, theta: &self.theta, output: self.output }
     }
 
     /// Hidden activations and reconstruction of one patch (for the diagram; allocates,
@@ -163,6 +161,82 @@ impl<T: Real> Sae<T> {
         let mut ws = Workspace::new(self.inputs(), self.hidden(), 1);
         self.forward(&x, &mut ws);
         (ws.a1.as_slice().to_vec(), ws.a2.as_slice().to_vec())
+    }
+}
+
+/// An n → h → n network borrowed from a slice of θ laid out as [`layout`] says: a whole
+/// [`Sae`] ([`Sae::view`]) or one layer of a larger model (the stacked autoencoder's two).
+#[derive(Clone, Copy, Debug)]
+pub struct SaeRef<'a, T: Real> {
+    layout: &'a Layout,
+    theta: &'a [T],
+    /// Output activation.
+    pub output: Output,
+}
+
+impl<'a, T: Real> From<&'a Sae<T>> for SaeRef<'a, T> {
+    fn from(s: &'a Sae<T>) -> Self {
+        s.view()
+    }
+}
+
+impl<'a, T: Real> SaeRef<'a, T> {
+    /// The network whose blocks `layout` (an [`layout`] of n and h) places in `theta`.
+    pub fn new(layout: &'a Layout, theta: &'a [T], output: Output) -> Self {
+        assert_eq!(theta.len(), layout.len(), "θ must hold exactly the layout's blocks");
+        SaeRef { layout, theta, output }
+    }
+
+    /// The blocks of θ.
+    pub fn layout(&self) -> &'a Layout {
+        self.layout
+    }
+
+    /// Encoder weights W1, h×n.
+    pub fn w1(&self) -> DMatrixView<'a, T> {
+        self.layout.view(self.theta, W1)
+    }
+
+    /// Decoder weights W2, n×h.
+    pub fn w2(&self) -> DMatrixView<'a, T> {
+        self.layout.view(self.theta, W2)
+    }
+
+    /// One block of θ as a slice.
+    pub fn block(&self, i: usize) -> &'a [T] {
+        &self.theta[self.layout.range(i)]
+    }
+
+    /// Number of inputs n.
+    pub fn inputs(&self) -> usize {
+        self.layout.blocks()[W1].cols
+    }
+
+    /// Number of hidden units h.
+    pub fn hidden(&self) -> usize {
+        self.layout.blocks()[W1].rows
+    }
+
+    /// The code a = σ(W1·x + b1) of a batch (n×m) into `a1` (h×m, sized by the caller).
+    pub fn encode(&self, x: &DMatrix<T>, a1: &mut DMatrix<T>) {
+        gemm(T::one(), &self.w1(), Op::N, x, Op::N, T::zero(), a1);
+        add_bias_then(a1, self.block(B1), T::sigmoid);
+    }
+
+    /// The reconstruction f(W2·a + b2) of codes `a1` (h×m) into `out` (n×m, sized by the caller).
+    pub fn decode(&self, a1: &DMatrix<T>, out: &mut DMatrix<T>) {
+        gemm(T::one(), &self.w2(), Op::N, a1, Op::N, T::zero(), out);
+        match self.output {
+            Output::Sigmoid => add_bias_then(out, self.block(B2), T::sigmoid),
+            Output::Linear => add_bias_then(out, self.block(B2), |z| z),
+        }
+    }
+
+    /// [`Sae::forward`]: [`SaeRef::encode`] into `ws.a1`, then [`SaeRef::decode`] into `ws.a2`.
+    pub fn forward(&self, x: &DMatrix<T>, ws: &mut Workspace<T>) {
+        debug_assert_eq!(x.shape(), ws.a2.shape(), "batch shape must match the workspace");
+        self.encode(x, &mut ws.a1);
+        self.decode(&ws.a1, &mut ws.a2);
     }
 }
 

@@ -166,6 +166,23 @@ const PRESETS: &[Preset] = &[
                         pixels lack.",
         params: || Params { data: Dataset::Digits, whiten: false, hidden: 100, ..Params::default() },
     },
+    Preset {
+        id: "stacked",
+        name: "Stacked: what layer 2 sees",
+        what_it_shows: "Two sparse autoencoders stacked, 100 units each, on 12×12 patches of the photographs. Layer 1 \
+                        trains first: by 6,000 steps about 80 of its filters are edges. Then set the stacked model's \
+                        phase to 2 (the models' own knobs): layer 1 freezes and layer 2 learns to rebuild its codes, \
+                        each tile now a layer-2 unit drawn as the sum of its strongest layer-1 filters. 3,000 steps \
+                        later each mixes about 12 edges of all orientations, rarely one edge: not the contours and \
+                        corners Lee et al. (2007) found.",
+        params: || Params {
+            models: vec!["stacked"],
+            hidden: 100,
+            patch: 12,
+            data: Dataset::Photos,
+            ..Params::default()
+        },
+    },
 ];
 
 /// The L1 preset's weight. L1 on sigmoid activations gave no edges at any weight tried:
@@ -530,6 +547,40 @@ mod tests {
                     let (raw, codes) = (table[0].test, table[2].test);
                     assert!((0.92..0.94).contains(&raw), "{id}: 93 % from the raw pixels: {raw}");
                     assert!((0.85..0.89).contains(&codes) && codes < raw, "{id}: about 87 % from the codes: {codes}");
+                }
+                "stacked" => {
+                    // the one-liner's two steps: layer 1 for 6,000 steps, then phase 2 for 3,000
+                    use crate::model::edges::filter_shapes;
+                    use crate::model::stacked::KNOB_PHASE;
+                    let images = p.data.builtin(1, p.whiten).unwrap();
+                    let hyper = p.hyper().validate().unwrap();
+                    let mut t = crate::train::Trainer::with_lanes(p.setup(), hyper, &p.lanes(), images).unwrap();
+                    let edges = |t: &crate::train::Trainer| {
+                        filter_shapes(&t.model().filters(), p.patch).iter().filter(|s| s.is_edge()).count()
+                    };
+                    for _ in 0..6000 {
+                        t.step().unwrap();
+                    }
+                    let layer1 = edges(&t);
+                    let mut knobs = p.lanes()[0].knobs.clone();
+                    knobs[KNOB_PHASE] = 2.0;
+                    t.set_knobs(0, &knobs);
+                    let first = t.step().unwrap().recon;
+                    let mut last = 0.0;
+                    for s in 1..3000 {
+                        let c = t.step().unwrap();
+                        if s >= 2900 {
+                            last += c.recon / 99.0;
+                        }
+                    }
+                    let diag = t.model().diagnostics(t.last_batch().0);
+                    let half = diag.iter().find(|d| d.0.contains("carrying half")).unwrap().1;
+                    let pictures = edges(&t);
+                    println!("{id}: layer-1 edges {layer1}, code recon {first:.4} → {last:.4}, {diag:?}, pictures {pictures}");
+                    assert!((70..=95).contains(&layer1), "{id}: about 80 of 100 layer-1 filters are edges: {layer1}");
+                    assert!(last < 0.2 * first, "{id}: layer 2 learns to rebuild the codes: {first} → {last}");
+                    assert!((8.0..=16.0).contains(&half), "{id}: each layer-2 unit mixes about 12 edges: {diag:?}");
+                    assert!(pictures <= 15, "{id}: rarely one edge: {pictures} of 100 pictures are edges");
                 }
                 other => panic!("{other}: no check of this preset's one-liner; add one"),
             }
