@@ -207,6 +207,31 @@ try {
     assert(p.errors.length === 0, p.errors.join(" | "));
     await p.context().close();
   });
+  await check("a two-latent VAE on the digits shows its latent plane and where the digits land", async () => {
+    const p = await freshPage(browser, server);
+    await p.goto(`${server.url}#data=digits&whiten=off&models=vae&hidden=2`);
+    await p.waitForFunction(() => !document.querySelector("#latent-panel").hidden, null, { timeout: 20000 });
+    await p.waitForTimeout(2500); // the panel redraws once a second
+    const colours = (sel) => p.evaluate((sel) => {
+      const c = document.querySelector(sel);
+      const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      const seen = new Set();
+      for (let i = 0; i < d.length; i += 4 * 7) seen.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+      return seen.size;
+    }, sel);
+    const [grid, scatter] = [await colours("#latent-grid"), await colours("#latent-scatter")];
+    console.log(`     latent grid ${grid} colours, scatter ${scatter} colours`);
+    assert(grid > 20 && scatter > 10, `both drawn: ${grid}, ${scatter}`);
+    assert(/797 test digits/.test(await p.textContent("#latent-caption")), await p.textContent("#latent-caption"));
+    await p.locator("#latent-panel").screenshot({ path: `${outDir}/latent-plane.png` });
+    await p.goto(`${server.url}#data=digits&whiten=off`);
+    await p.reload();
+    await p.waitForSelector("#status");
+    await p.waitForTimeout(1500);
+    assert(!(await p.isVisible("#latent-panel")), "hidden unless a VAE is followed");
+    assert(p.errors.length === 0, p.errors.join(" | "));
+    await p.context().close();
+  });
   await check("without a camera, the camera buttons say so in one sentence and nothing changes", async () => {
     const p = await freshPage(browser, server);
     await p.goto(server.url);
