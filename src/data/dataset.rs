@@ -45,10 +45,11 @@ impl Dataset {
         Dataset::Digits,
     ];
 
-    /// Every dataset, in the order the page lists them: the two kinds of natural image first.
+    /// Every dataset, in the order the page lists them: the two kinds of natural image first,
+    /// the photographs (the default) before the synthetic dead leaves.
     pub const MENU: [Dataset; 7] = [
-        Dataset::Natural,
         Dataset::Photos,
+        Dataset::Natural,
         Dataset::Digits,
         Dataset::Bars,
         Dataset::Strokes,
@@ -145,7 +146,7 @@ impl Word for Dataset {
     const ALL: &'static [Self] = &Dataset::ALL;
     const WORDS: &'static [&'static str] = &["natural", "bars", "strokes", "noise", "own", "photos", "digits"];
     const LABELS: &'static [&'static str] = &[
-        "natural images",
+        "dead leaves (synthetic)",
         "bars (Földiák)",
         "pen strokes",
         "white noise (control)",

@@ -158,7 +158,7 @@ impl Default for Params {
             patch: s.patch,
             batch: s.batch,
             seed: s.seed,
-            data: Dataset::Natural,
+            data: Dataset::Photos,
             whiten: true,
             output: s.output,
             optimizer: s.optimizer,

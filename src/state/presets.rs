@@ -30,8 +30,8 @@ const PRESETS: &[Preset] = &[
     Preset {
         id: "ufldl",
         name: "UFLDL classic",
-        what_it_shows: "The textbook run (25 units, ρ = 0.01, β = 3): the filters become small oriented edges, \
-                        like V1 simple cells (about 70 % after 3,000 steps, nearly all after 10,000).",
+        what_it_shows: "The textbook run (25 units, ρ = 0.01, β = 3) on the photographs: the filters become small \
+                        oriented edges, like V1 simple cells (about 90 % after 3,000 steps, all of them by 10,000).",
         params: Params::default,
     },
     Preset {
@@ -65,7 +65,7 @@ const PRESETS: &[Preset] = &[
     Preset {
         id: "l1",
         name: "L1 penalty (no target rate)",
-        what_it_shows: "A fixed price on every activation instead of a target rate: activity falls to about 3 %, \
+        what_it_shows: "A fixed price on every activation instead of a target rate: activity falls to about 6 %, \
                         but by switching most units off, not by making each fire rarely, so no edges form.",
         params: || Params { penalty: Penalty::L1, l1: L1_WEIGHT, ..Params::default() },
     },
@@ -139,7 +139,7 @@ const PRESETS: &[Preset] = &[
                         a plain denoising autoencoder, σ = 0.3) or penalise ‖∂h/∂x‖ on clean ones (right). Noise \
                         halves the code's Jacobian norm of a plain autoencoder (about 2.2 against 4.2), the \
                         contractive penalty cuts it to under 1; without a sparsity penalty neither forms edges (a few \
-                        contractive filters pass the edge test, far from the sparse models' share).",
+                        filters of each pass the edge test, far from the sparse models' share).",
         params: || Params {
             noise: 0.3,
             beta: 0.0,
@@ -377,10 +377,10 @@ mod tests {
             // each arm trains what its claim needs and checks every part of the claim
             match id {
                 "ufldl" => {
-                    // measured by the Gabor-fit verdict (0.72 and 0.96); the old window rule missed
-                    // the longer edges and said half and two thirds
-                    assert!((0.55..=0.85).contains(&c3000.edges), "{id}: about 70 % edges after 3,000: {c3000:?}");
-                    assert!(c10000.edges >= 0.85, "{id}: nearly all after 10,000: {c10000:?}");
+                    // measured by the Gabor-fit verdict on the photographs (0.92 and 1.00; on dead
+                    // leaves, the default before, 0.72 and 0.96)
+                    assert!((0.8..=1.0).contains(&c3000.edges), "{id}: about 90 % edges after 3,000: {c3000:?}");
+                    assert!(c10000.edges >= 0.95, "{id}: all of them by 10,000: {c10000:?}");
                     assert!(c10000.localization > c1500.localization, "{id}: edges are small (local)");
                 }
                 "no-sparsity" => {
@@ -437,7 +437,8 @@ mod tests {
                     let r = train(&p, &at);
                     show(id, &at, &r);
                     let l = &r[0][0];
-                    assert!((0.02..=0.045).contains(&l.activity), "{id}: activity about 3 %: {l:?}");
+                    // 0.059 on the photographs (0.03 on dead leaves)
+                    assert!((0.04..=0.08).contains(&l.activity), "{id}: activity about 6 %: {l:?}");
                     assert!(l.alive <= 5, "{id}: by switching most units off: {l:?}");
                     assert!(l.edges < 0.1, "{id}: no edges: {l:?}");
                 }
@@ -524,7 +525,8 @@ mod tests {
                     assert!((1.7..=2.7).contains(&j(dae)) && (3.4..=5.0).contains(&j(ae)), "{id}: about 2.2 vs 4.2");
                     assert!(j(dae) < 0.6 * j(ae), "{id}: noise halves it: {} vs {}", j(dae), j(ae));
                     assert!(j(cae) < 1.0, "{id}: the contractive penalty cuts it to under 1: {cae:?}");
-                    assert!(dae.edges < 0.1 && cae.edges < 0.3, "{id}: neither forms edges, a few pass: {r:?}");
+                    // on the photographs 3 and 7 of 25 pass (dead leaves: 0 and 4)
+                    assert!(dae.edges < 0.2 && cae.edges < 0.35, "{id}: neither forms edges, a few pass: {r:?}");
                 }
                 "vae-digits" => {
                     use crate::readouts::latent::latent_points;

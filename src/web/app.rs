@@ -185,9 +185,9 @@ pub fn build(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
     Ok(Rc::new(RefCell::new(app)))
 }
 
-/// Why a link or file naming "your pictures" trains on the natural images instead.
+/// Why a link or file naming "your pictures" trains on the dead-leaves images instead.
 const OWN_NOT_IN_LINK: &str = "data = own asks for uploaded pictures, which a link cannot carry: training on \
-     the natural images instead (upload pictures again with “Use your own pictures…”).";
+     the dead-leaves images instead (upload pictures again with “Use your own pictures…”).";
 
 fn js(msg: String) -> JsValue {
     JsValue::from_str(&msg)
@@ -704,7 +704,7 @@ impl App {
             if params.data == Dataset::Own && self.host.own().0.is_empty() {
                 params.data = Dataset::Natural;
                 note = " It was trained on its owner's pictures, which the file does not hold: it continues on the \
-                        natural images.";
+                        dead-leaves images.";
             } else if params.data == Dataset::Own {
                 note = " It continues on the pictures you uploaded.";
             }

@@ -242,7 +242,7 @@ try {
       const m = await message(p);
       console.log(`     ${button}: ${m}`);
       assert(/unchanged/.test(m) && /no camera|not allowed/.test(m), m);
-      assert((await p.inputValue("#data")) === "natural", "the data stays");
+      assert((await p.inputValue("#data")) === "photos", "the data stays (the default, photographs)");
     }
     await p.context().close();
   });
@@ -260,7 +260,7 @@ try {
     await p.click("#camera-snap");
     await waitMessage(p, /Ready to train on your 1 picture: a camera snapshot/);
     await p.click("#cancel-restart");
-    assert((await p.inputValue("#data")) === "natural", "keeping the model keeps the data");
+    assert((await p.inputValue("#data")) === "photos", "keeping the model keeps the data");
     await p.click("#camera-live");
     await waitMessage(p, /Ready to train on the camera/);
     await p.click("#confirm-restart");

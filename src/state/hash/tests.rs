@@ -8,7 +8,7 @@ use crate::state::params::Layout;
 fn the_default_link_lists_every_field_in_order() {
     assert_eq!(
         to_hash(&Params::default()),
-        "hidden=25&patch=8&batch=256&seed=1&data=natural&whiten=on&output=sigmoid&opt=adam&penalty=kl&rho=0.01&beta=3&l1=0.1\
+        "hidden=25&patch=8&batch=256&seed=1&data=photos&whiten=on&output=sigmoid&opt=adam&penalty=kl&rho=0.01&beta=3&l1=0.1\
          &lambda=0.0001&lr=0.01&noise=0&stop=0&step_ms=0&layout=normal"
     );
 }
