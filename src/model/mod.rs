@@ -24,10 +24,12 @@
 //! - [`topk`]: Gao et al.'s TopK autoencoder with AuxK against dead units.
 //! - [`contractive`]: Rifai et al.'s contractive autoencoder.
 //! - [`vae`]: Kingma & Welling's variational autoencoder, with β (β-VAE).
+//! - [`conv`]: the convolutional autoencoder: shared k×k kernels, sparse maps, tied decoder.
 
 pub mod activation;
 pub mod contraction;
 pub mod contractive;
+pub mod conv;
 pub mod cost;
 pub mod edges;
 pub mod family;

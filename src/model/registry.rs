@@ -12,6 +12,7 @@ pub const MODELS: &[ModelSpec] = &[
     super::topk::SPEC,
     super::contractive::SPEC,
     super::vae::SPEC,
+    super::conv::SPEC,
 ];
 
 /// The registry entry for `key`.
