@@ -148,6 +148,15 @@ const PRESETS: &[Preset] = &[
             ..Params::default()
         },
     },
+    Preset {
+        id: "conv",
+        name: "Convolutional: one set of kernels for the whole image",
+        what_it_shows: "25 kernels of 5×5, each slid over every position of the patch (a feature map), decoded by \
+                        the same kernels; each map keeps only its largest value (winner-take-all). More than half \
+                        of the kernels are edges within 1,000 steps, and the whole-image view rebuilds the \
+                        picture in one pass, without patch seams.",
+        params: || Params { models: vec!["conv"], ..Params::default() },
+    },
 ];
 
 /// The L1 preset's weight. L1 on sigmoid activations gave no edges at any weight tried:
@@ -455,6 +464,15 @@ mod tests {
                     assert!(j(dae) < 0.6 * j(ae), "{id}: noise halves it: {} vs {}", j(dae), j(ae));
                     assert!(j(cae) < 1.0, "{id}: the contractive penalty cuts it to under 1: {cae:?}");
                     assert!(dae.edges < 0.1 && cae.edges < 0.3, "{id}: neither forms edges, a few pass: {r:?}");
+                }
+                "conv" => {
+                    let at = [1000];
+                    let r = train(&p, &at);
+                    show(id, &at, &r);
+                    let conv = &r[0][0];
+                    assert!(conv.edges > 0.5, "{id}: more than half are edges within 1,000 steps: {conv:?}");
+                    assert!(conv.diag("values kept per map and patch") <= 1.0, "{id}: one value per map: {conv:?}");
+                    // the seams are measured by tests/conv_image.rs
                 }
                 other => panic!("{other}: no check of this preset's one-liner; add one"),
             }
