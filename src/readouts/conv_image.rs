@@ -36,7 +36,7 @@ pub fn reconstruct_whole(
     let k = (w.ncols() as f64).sqrt().round() as usize;
     let p = (model.inputs() as f64).sqrt().round() as usize;
     let (width, height) = (crop.min(img.width), crop.min(img.height));
-    if k == 0 || width < k || height < k || !(sigma > 0.0) {
+    if k == 0 || width < k || height < k || sigma.is_nan() || sigma <= 0.0 {
         return None;
     }
     let mut px = Vec::with_capacity(width * height);

@@ -418,7 +418,7 @@ mod tests {
         let g = Grid { w: 6, h: 5, k: 5, same: true };
         assert_eq!((g.lo(), g.windows(), g.positions()), (2, Windows { w: 10, h: 9, k: 5 }, 30));
         let valid = Grid { same: false, ..g };
-        assert_eq!((valid.lo(), valid.positions()), (0, 2 * 1));
+        assert_eq!((valid.lo(), valid.positions()), (0, 2), "2×1 positions");
         let x = DMatrix::from_fn(30, 2, |i, j| (i + 30 * j) as f64);
         let mut xp = DMatrix::zeros(0, 0);
         g.pad(&x, &mut xp);
@@ -439,7 +439,7 @@ mod tests {
         im2col(g, &x, &mut cols);
         assert_eq!(cols.shape(), (9, 2 * 5 * 3));
         // window at position (u, v) = (4, 2) of image 1, pixel (a, b) = (2, 1): x(6, 3)
-        assert_eq!(cols[(1 * 3 + 2, 15 + 2 * 5 + 4)], x[(3 * 7 + 6, 1)]);
+        assert_eq!(cols[(3 + 2, 15 + 2 * 5 + 4)], x[(3 * 7 + 6, 1)], "row b·k + a, column i·P + v·q_w + u");
         let y = DMatrix::from_fn(9, 30, |i, j| ((i + 2 * j) % 7) as f64 - 3.0);
         let mut back = DMatrix::zeros(35, 2);
         col2im_add(g, &y, &mut back);
@@ -449,10 +449,12 @@ mod tests {
     #[test]
     fn winners_keep_the_largest_of_each_map_and_local_max_is_translation_invariant() {
         let g = Windows { w: 4, h: 4, k: 2 };
-        let mut maps = Maps::<f64>::default();
         // one map, 9 positions, values 0..9 shuffled; two winners keep 8 and 7
-        maps.pre = DMatrix::from_row_slice(1, 9, &[3.0, 8.0, 1.0, 0.0, 7.0, 2.0, 5.0, 4.0, 6.0]);
-        maps.a = DMatrix::zeros(1, 9);
+        let mut maps = Maps::<f64> {
+            pre: DMatrix::from_row_slice(1, 9, &[3.0, 8.0, 1.0, 0.0, 7.0, 2.0, 5.0, 4.0, 6.0]),
+            a: DMatrix::zeros(1, 9),
+            ..Maps::default()
+        };
         maps.select(g, Select::Winners(2));
         assert_eq!(maps.a.as_slice(), &[0.0, 8.0, 0.0, 0.0, 7.0, 0.0, 0.0, 0.0, 0.0]);
         maps.select(g, Select::Winners(1));
