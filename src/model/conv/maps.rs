@@ -198,9 +198,10 @@ pub struct Maps<T: Real> {
     pub sparse: bool,
     /// Indices into A of the kept values (filled on the sparse path only).
     kept: Vec<usize>,
-    /// Each map's running (largest value, position), for one winner.
-    best: Vec<(T, usize)>,
-    /// One map's values of one image, for the winners' threshold.
+    /// Each map's running largest position, for one winner (its value is in `scratch`).
+    best: Vec<usize>,
+    /// One map's values of one image, for the winners' threshold; each map's running largest
+    /// value, for one winner.
     scratch: Vec<T>,
 }
 
@@ -295,16 +296,21 @@ impl<T: Real> Maps<T> {
                     let maps = &pre[base..base + npos * h];
                     if n == 1 {
                         // one winner per map: the first largest, found in one pass over positions
+                        // (values and positions apart, and selects instead of branches, so the
+                        // loop over maps vectorises)
+                        self.scratch.clear();
+                        self.scratch.extend_from_slice(&maps[..h]);
                         self.best.clear();
-                        self.best.extend(maps[..h].iter().map(|&v| (v, 0)));
+                        self.best.resize(h, 0);
                         for (s, pos) in maps.chunks_exact(h).enumerate().skip(1) {
-                            for (b, &v) in self.best.iter_mut().zip(pos) {
-                                if v > b.0 {
-                                    *b = (v, s);
-                                }
+                            let lanes = self.scratch.iter_mut().zip(self.best.iter_mut()).zip(pos);
+                            for ((bv, bs), &v) in lanes {
+                                let better = v > *bv;
+                                *bv = if better { v } else { *bv };
+                                *bs = if better { s } else { *bs };
                             }
                         }
-                        for (j, &(v, s)) in self.best.iter().enumerate() {
+                        for (j, (&v, &s)) in self.scratch.iter().zip(&self.best).enumerate() {
                             if v > T::zero() {
                                 a[base + s * h + j] = v;
                                 kept.push(base + s * h + j);
