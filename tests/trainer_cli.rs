@@ -275,7 +275,7 @@ fn a_knob_on_the_command_line_reaches_the_model_file() {
 fn bad_models_and_knobs_are_one_sentence_exit_2_and_no_file() {
     let dir = Folder::new("bad-model");
     let cases: &[(&[&str], &str)] = &[
-        (&["train", "--model", "hopfield"], "the models are sae, sparse-coding, relu-l1, topk, contractive, vae"),
+        (&["train", "--model", "hopfield"], "the models are sae, sparse-coding, relu-l1, topk, contractive, vae, conv"),
         (&["train", "--model", "topk", "--set", "topk.k=99"], "topk.k=99 is outside 1–64"),
         (&["train", "--model", "topk", "--knob", "topk.q=1"], "the topk model has no knob 'q'"),
         (&["train", "--model", "relu-l1", "--set", "relu-l1.l1=lots"], "relu-l1.l1=lots is not a finite number"),

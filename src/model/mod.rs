@@ -25,10 +25,12 @@
 //! - [`contractive`]: Rifai et al.'s contractive autoencoder.
 //! - [`vae`]: Kingma & Welling's variational autoencoder, with β (β-VAE).
 //! - [`stacked`]: two sparse autoencoders stacked, trained greedily layer by layer, then fine-tuned.
+//! - [`conv`]: the convolutional autoencoder: shared k×k kernels, sparse maps, tied decoder.
 
 pub mod activation;
 pub mod contraction;
 pub mod contractive;
+pub mod conv;
 pub mod cost;
 pub mod edges;
 pub mod family;

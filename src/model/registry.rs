@@ -13,6 +13,7 @@ pub const MODELS: &[ModelSpec] = &[
     super::contractive::SPEC,
     super::vae::SPEC,
     super::stacked::SPEC,
+    super::conv::SPEC,
 ];
 
 /// The registry entry for `key`.

@@ -6,6 +6,8 @@
 //!   of the patches' variance the reconstruction explains, over a window of recent batches.
 //! - [`pca`]: principal components of a batch of patches, the non-sparse baseline.
 //! - [`image_recon`]: a whole image cut into patches, reconstructed, with a per-patch error map.
+//! - [`conv_image`]: a convolutional model's kernels over the whole image at once: no seams,
+//!   a per-pixel error map.
 //! - [`top_patches`]: for each hidden unit, the recent patches that excite it most.
 //! - [`bars`]: the same for the bars dataset: units that pick out a single bar.
 //! - [`verdict`]: "edges formed?" in a sentence, from [`crate::model::edges`].
@@ -19,6 +21,7 @@
 pub mod bars;
 pub mod code_kind;
 pub mod code_stats;
+pub mod conv_image;
 pub mod csv;
 pub mod features;
 pub mod held_out;
@@ -32,6 +35,7 @@ pub mod verdict;
 
 pub use bars::{bar_match, bar_verdict, BAR_MATCH_MIN};
 pub use code_stats::{firing_histogram, unit_status, CodeStats, CodeTracker, UnitStatus, ACTIVE_THRESHOLD};
+pub use conv_image::reconstruct_whole;
 pub use csv::{history_csv, CsvLane};
 pub use held_out::HeldOut;
 pub use image_recon::{noise_passed, reconstruct_image, reconstruct_noisy, ImageRecon};

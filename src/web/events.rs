@@ -351,13 +351,13 @@ fn toggle_play(app: &mut App) {
 }
 
 /// A preset replaces the experiment but keeps how the page is shown and paced, and keeps
-/// training on the user's own pictures, the photographs or dead leaves unless it is about other
-/// data (bars, noise, digits): a preset that names natural pictures means "natural pictures".
+/// training on the user's own pictures unless it is about other data (bars, noise, digits): a
+/// preset that names the photographs or dead leaves means "natural pictures" to someone who
+/// brought their own. Otherwise its data is the one its claim was measured on.
 fn use_preset(app: &mut App, preset: Params, name: &str) {
     let p = app.params();
-    let natural = |d: Dataset| matches!(d, Dataset::Own | Dataset::Photos | Dataset::Natural);
     let (data, whiten) = match (p.data, preset.data) {
-        (now, asked) if natural(now) && asked != Dataset::Own && natural(asked) => (p.data, p.whiten),
+        (Dataset::Own, Dataset::Photos | Dataset::Natural) => (p.data, p.whiten),
         _ => (preset.data, preset.whiten),
     };
     let next = Params {

@@ -240,7 +240,7 @@ mod tests {
     #[test]
     fn bad_models_knobs_and_foreign_options_are_sentences() {
         let cases: &[(&[&str], &str)] = &[
-            (&["--model", "hopfield"], "the models are sae, sparse-coding, relu-l1, topk, contractive, vae."),
+            (&["--model", "hopfield"], "the models are sae, sparse-coding, relu-l1, topk, contractive, vae, conv."),
             (&["--model", "topk", "--set", "topk.k=99"], "topk.k=99 is outside 1–64; nothing was trained"),
             (&["--set", "topk.k=4"], "is a knob of the topk model, but --model is sae"),
             (&["--model", "topk", "--rho", "0.1"], "--rho is a setting of the sparse autoencoder"),
