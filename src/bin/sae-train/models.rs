@@ -239,8 +239,10 @@ mod tests {
 
     #[test]
     fn bad_models_knobs_and_foreign_options_are_sentences() {
+        let all = format!("the models are {}.", registry::MODELS.iter().map(|m| m.key).collect::<Vec<_>>().join(", "));
+        assert!(all.contains("sae, sparse-coding") && all.contains("conv"), "{all}");
         let cases: &[(&[&str], &str)] = &[
-            (&["--model", "hopfield"], "the models are sae, sparse-coding, relu-l1, topk, contractive, vae, conv."),
+            (&["--model", "hopfield"], &all),
             (&["--model", "topk", "--set", "topk.k=99"], "topk.k=99 is outside 1–64; nothing was trained"),
             (&["--set", "topk.k=4"], "is a knob of the topk model, but --model is sae"),
             (&["--model", "topk", "--rho", "0.1"], "--rho is a setting of the sparse autoencoder"),
