@@ -274,8 +274,13 @@ fn a_knob_on_the_command_line_reaches_the_model_file() {
 #[test]
 fn bad_models_and_knobs_are_one_sentence_exit_2_and_no_file() {
     let dir = Folder::new("bad-model");
+    let all = format!(
+        "the models are {}.",
+        sae_lab::model::registry::MODELS.iter().map(|m| m.key).collect::<Vec<_>>().join(", ")
+    );
+    assert!(all.starts_with("the models are sae, sparse-coding,") && all.contains("conv"), "{all}");
     let cases: &[(&[&str], &str)] = &[
-        (&["train", "--model", "hopfield"], "the models are sae, sparse-coding, relu-l1, topk, contractive, vae, conv"),
+        (&["train", "--model", "hopfield"], &all),
         (&["train", "--model", "topk", "--set", "topk.k=99"], "topk.k=99 is outside 1–64"),
         (&["train", "--model", "topk", "--knob", "topk.q=1"], "the topk model has no knob 'q'"),
         (&["train", "--model", "relu-l1", "--set", "relu-l1.l1=lots"], "relu-l1.l1=lots is not a finite number"),
