@@ -90,7 +90,7 @@ fn table_at_100_units() {
 /// group by digit (their class centres lie further apart than the spread within a class).
 #[test]
 fn a_two_latent_vae_spreads_the_digits_over_its_plane() {
-    use sae_lab::readouts::latent::{latent_points, latent_tiles, GRID};
+    use sae_lab::readouts::latent::{class_separation, latent_points, latent_tiles, GRID};
     let mut t = trained("vae", 2);
     let d = DigitPatches::new(t.sampler().sigma());
     let (model, ctx) = t.model_ctx_mut(0);
@@ -101,27 +101,8 @@ fn a_two_latent_vae_spreads_the_digits_over_its_plane() {
     let (along1, along2) =
         (step(mid * GRID + mid, mid * GRID + mid + 1), step(mid * GRID + mid, (mid + 1) * GRID + mid));
     let points = latent_points(model, &ctx, &d.test);
-    let centre = |c: u8| {
-        let p: Vec<_> = points.iter().zip(&d.test_labels).filter(|(_, &l)| l == c).map(|(p, _)| *p).collect();
-        let n = p.len() as f32;
-        let m = (p.iter().map(|q| q.0).sum::<f32>() / n, p.iter().map(|q| q.1).sum::<f32>() / n);
-        let spread = (p.iter().map(|q| (q.0 - m.0).powi(2) + (q.1 - m.1).powi(2)).sum::<f32>() / n).sqrt();
-        (m, spread)
-    };
-    let centres: Vec<_> = (0..10).map(centre).collect();
-    let mut gaps = Vec::new();
-    for a in 0..10 {
-        for b in a + 1..10 {
-            let ((p, _), (q, _)) = (centres[a], centres[b]);
-            gaps.push(((p.0 - q.0).powi(2) + (p.1 - q.1).powi(2)).sqrt());
-        }
-    }
-    gaps.sort_by(f32::total_cmp);
-    let spread = centres.iter().map(|c| c.1).sum::<f32>() / 10.0;
-    println!(
-        "decoder step along z₁ {along1:.3}, z₂ {along2:.3}; class centres: median gap {:.2}, mean spread {spread:.2}",
-        gaps[gaps.len() / 2]
-    );
+    let (gap, spread) = class_separation(&points, &d.test_labels);
+    println!("decoder step along z₁ {along1:.3}, z₂ {along2:.3}; class centres: median gap {gap:.2}, mean spread {spread:.2}");
     assert!(along1 > 0.01 && along2 > 0.01, "both latents move the decoding: {along1} {along2}");
-    assert!(gaps[gaps.len() / 2] > 0.8 * spread, "digits group by class: {gaps:?} vs {spread}");
+    assert!(gap > 0.8 * spread, "digits group by class: {gap} vs {spread}");
 }

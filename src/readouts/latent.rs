@@ -91,6 +91,30 @@ pub fn latent_points(model: &mut dyn Model<f32>, ctx: &Ctx, x: &DMatrix<f32>) ->
     codes.column_iter().map(|c| (c[0], c.get(1).copied().unwrap_or(0.0))).collect()
 }
 
+/// How far apart the classes lie among `points` (one per picture, class in `labels`, 0–9):
+/// the median distance between two classes' centres, and the mean spread (root mean square
+/// distance to its centre) of a class.
+pub fn class_separation(points: &[(f32, f32)], labels: &[u8]) -> (f32, f32) {
+    let centres: Vec<((f32, f32), f32)> = (0..10u8)
+        .map(|c| {
+            let p: Vec<_> = points.iter().zip(labels).filter(|(_, &l)| l == c).map(|(p, _)| *p).collect();
+            let n = p.len().max(1) as f32;
+            let m = (p.iter().map(|q| q.0).sum::<f32>() / n, p.iter().map(|q| q.1).sum::<f32>() / n);
+            let spread = (p.iter().map(|q| (q.0 - m.0).powi(2) + (q.1 - m.1).powi(2)).sum::<f32>() / n).sqrt();
+            (m, spread)
+        })
+        .collect();
+    let mut gaps: Vec<f32> = (0..10)
+        .flat_map(|a| (a + 1..10).map(move |b| (a, b)))
+        .map(|(a, b)| {
+            let (p, q) = (centres[a].0, centres[b].0);
+            ((p.0 - q.0).powi(2) + (p.1 - q.1).powi(2)).sqrt()
+        })
+        .collect();
+    gaps.sort_by(f32::total_cmp);
+    (gaps[gaps.len() / 2], centres.iter().map(|c| c.1).sum::<f32>() / 10.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -324,29 +324,6 @@ mod tests {
         (t, d)
     }
 
-    /// The median distance between two classes' centres among `points`, and the mean spread
-    /// (root mean square distance to its centre) of a class.
-    fn class_separation(points: &[(f32, f32)], labels: &[u8]) -> (f32, f32) {
-        let centres: Vec<((f32, f32), f32)> = (0..10u8)
-            .map(|c| {
-                let p: Vec<_> = points.iter().zip(labels).filter(|(_, &l)| l == c).map(|(p, _)| *p).collect();
-                let n = p.len().max(1) as f32;
-                let m = (p.iter().map(|q| q.0).sum::<f32>() / n, p.iter().map(|q| q.1).sum::<f32>() / n);
-                let spread = (p.iter().map(|q| (q.0 - m.0).powi(2) + (q.1 - m.1).powi(2)).sum::<f32>() / n).sqrt();
-                (m, spread)
-            })
-            .collect();
-        let mut gaps: Vec<f32> = (0..10)
-            .flat_map(|a| (a + 1..10).map(move |b| (a, b)))
-            .map(|(a, b)| {
-                let (p, q) = (centres[a].0, centres[b].0);
-                ((p.0 - q.0).powi(2) + (p.1 - q.1).powi(2)).sqrt()
-            })
-            .collect();
-        gaps.sort_by(f32::total_cmp);
-        (gaps[gaps.len() / 2], centres.iter().map(|c| c.1).sum::<f32>() / 10.0)
-    }
-
     /// One line per lane and checkpoint, for `--nocapture`.
     fn show(id: &str, checkpoints: &[u64], r: &[Vec<Readout>]) {
         for (c, lanes) in checkpoints.iter().zip(r) {
@@ -539,7 +516,7 @@ mod tests {
                     assert!(dae.edges < 0.2 && cae.edges < 0.35, "{id}: neither forms edges, a few pass: {r:?}");
                 }
                 "vae-digits" => {
-                    use crate::readouts::latent::latent_points;
+                    use crate::readouts::latent::{class_separation, latent_points};
                     let (mut t, d) = digits_trainer(&p, 3000);
                     let (model, ctx) = t.model_ctx_mut(0);
                     let points = latent_points(model, &ctx, &d.test);

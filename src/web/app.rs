@@ -504,14 +504,10 @@ impl App {
             // keep showing the shape the user typed (clamped) while the question is open
             self.form.write(&next);
             self.question = Some(Question::Shape(next));
-            let clamped = if notices.is_empty() { String::new() } else { format!(" {}", notices.join(" ")) };
-            self.say_with_actions(
-                "notice",
-                &format!(
-                    "These settings change the network's shape or data stream: training restarts from new \
-                     random weights and the current model is discarded.{clamped}"
-                ),
-                &[("confirm-restart", "Restart now"), ("cancel-restart", "Keep the current model")],
+            self.ask_restart(
+                "These settings change the network's shape or data stream: training restarts from new random \
+                 weights and the current model is discarded.",
+                &notices,
             );
         } else {
             self.apply(next);
@@ -573,14 +569,12 @@ impl App {
             Change::Rebuild if steps > 0 => {
                 self.form.write(&next);
                 self.question = Some(Question::Experiment(next));
-                let clamped = if notices.is_empty() { String::new() } else { format!(" {}", notices.join(" ")) };
-                self.say_with_actions(
-                    "notice",
+                self.ask_restart(
                     &format!(
                         "The new link sets up another experiment: it trains from new random weights, and the \
-                         current model (step {steps}) is discarded.{clamped}"
+                         current model (step {steps}) is discarded."
                     ),
-                    &[("confirm-restart", "Restart now"), ("cancel-restart", "Keep the current model")],
+                    &notices,
                 );
                 // until answered, the address shows the experiment that is running
                 self.hash_dirty = true;
@@ -594,6 +588,17 @@ impl App {
         }
     }
 
+    /// The restart question (one for every way a model can be discarded): `why`, then any
+    /// `notices` about clamped settings, with "Restart now" and "Keep the current model".
+    fn ask_restart(&self, why: &str, notices: &[String]) {
+        let clamped = if notices.is_empty() { String::new() } else { format!(" {}", notices.join(" ")) };
+        self.say_with_actions(
+            "notice",
+            &format!("{why}{clamped}"),
+            &[("confirm-restart", "Restart now"), ("cancel-restart", "Keep the current model")],
+        );
+    }
+
     /// A preset or a "Try this" (`name`): its whole experiment from new random weights, since
     /// that is what its one-liner describes. A model that has trained is discarded only after
     /// asking, with the same question as a new shape.
@@ -605,13 +610,12 @@ impl App {
         }
         self.form.write(&next);
         self.question = Some(Question::Experiment(next));
-        self.say_with_actions(
-            "notice",
+        self.ask_restart(
             &format!(
                 "“{name}” trains a new model from new random weights, so that what it shows holds: the current \
                  model (step {steps}) is discarded."
             ),
-            &[("confirm-restart", "Restart now"), ("cancel-restart", "Keep the current model")],
+            &[],
         );
     }
 
