@@ -46,6 +46,7 @@ use super::{c, Real};
 mod check;
 pub mod maps;
 mod sparse;
+mod windows;
 use check::gradcheck;
 pub use maps::{Grid, Maps, Select};
 

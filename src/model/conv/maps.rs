@@ -14,6 +14,7 @@
 use nalgebra::{DMatrix, DMatrixView, DMatrixViewMut};
 
 use super::sparse;
+pub use super::windows::Windows;
 
 use crate::model::family::fit;
 use crate::model::gemm::{gemm, Op};
@@ -85,39 +86,6 @@ impl Grid {
                 row.iter_mut().zip(&src[at..at + self.w]).for_each(|(d, &s)| *d += s);
             }
         }
-    }
-}
-
-/// A valid k×k cross-correlation over `w`×`h` frames (a padded image).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Windows {
-    /// Frame width.
-    pub w: usize,
-    /// Frame height.
-    pub h: usize,
-    /// Kernel side.
-    pub k: usize,
-}
-
-impl Windows {
-    /// Positions across (w − k + 1).
-    pub fn qw(&self) -> usize {
-        self.w + 1 - self.k
-    }
-
-    /// Positions down (h − k + 1).
-    pub fn qh(&self) -> usize {
-        self.h + 1 - self.k
-    }
-
-    /// Positions per frame.
-    pub fn positions(&self) -> usize {
-        self.qw() * self.qh()
-    }
-
-    /// Pixels per frame.
-    pub fn pixels(&self) -> usize {
-        self.w * self.h
     }
 }
 

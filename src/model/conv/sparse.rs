@@ -6,7 +6,7 @@
 
 use nalgebra::DMatrix;
 
-use super::maps::Windows;
+use super::windows::Windows;
 use crate::model::Real;
 
 /// (column, position across, position down, image) of column `c` of the maps.
