@@ -92,6 +92,10 @@ pub fn draw_picture_grid(rows: &DMatrix<f32>, patch: usize, scale: usize, gap: u
     let (lo, hi) = rows.iter().filter(|v| v.is_finite()).fold((f32::MAX, f32::MIN), |(a, b), &v| (a.min(v), b.max(v)));
     let inv = if hi > lo { 1.0 / (hi - lo) } else { 0.0 };
     draw_grid(rows, patch, scale, gap, out, |out, x0, y0, patch, scale, v| {
+        // a NaN picture is an empty cell (a latent traversal pads its grid to whole rows)
+        if v(0).is_nan() {
+            return;
+        }
         out.blit_with(x0, y0, patch, patch, scale, |x, y| {
             ((v(y * patch + x) - lo) * inv * 255.0).clamp(0.0, 255.0) as u8
         })

@@ -2,6 +2,8 @@
 //! decodings of a grid over the latent plane, its points placed through the inverse Gaussian
 //! CDF so that each covers equal prior mass; with more, decodings of samples from the prior.
 //! And where pictures land: each picture's posterior mean μ, for a scatter coloured by class.
+//! And each latent alone: a traversal, one row per latent with the others held at the prior's
+//! mean, so a student sees what each latent does and which ones the KL term has switched off.
 
 use nalgebra::DMatrix;
 use rand::SeedableRng;
@@ -91,6 +93,44 @@ pub fn latent_points(model: &mut dyn Model<f32>, ctx: &Ctx, x: &DMatrix<f32>) ->
     codes.column_iter().map(|c| (c[0], c.get(1).copied().unwrap_or(0.0))).collect()
 }
 
+/// One row of a [`traversal`]: which latent, and how much its μ varies over the pictures.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Traversed {
+    pub latent: usize,
+    /// Var over the pictures of μ_u (Burda et al. 2016 call a latent active above 0.01).
+    pub variance: f64,
+}
+
+/// Each latent alone: the [`GRID`] latents whose μ varies most over `x` (most first), each a
+/// row of GRID decodings at z_u = Φ⁻¹((i + ½)/GRID) with every other latent at 0. Returned as
+/// GRID² tiles (rows of the matrix, as [`latent_tiles`]) and the latents shown; with fewer
+/// than GRID latents the rows left over are NaN, which the picture grid leaves empty.
+pub fn traversal(model: &mut dyn Model<f32>, ctx: &Ctx, x: &DMatrix<f32>) -> (DMatrix<f32>, Vec<Traversed>) {
+    let h = model.hidden();
+    let mut mu = DMatrix::zeros(h, x.ncols());
+    model.encode(x, ctx, &mut mu);
+    let m = x.ncols().max(1) as f64;
+    let mut shown: Vec<Traversed> = mu
+        .row_iter()
+        .enumerate()
+        .map(|(latent, r)| {
+            let mean = r.iter().map(|&v| v as f64).sum::<f64>() / m;
+            let variance = r.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / m;
+            Traversed { latent, variance }
+        })
+        .collect();
+    shown.sort_by(|a, b| b.variance.total_cmp(&a.variance).then(a.latent.cmp(&b.latent)));
+    shown.truncate(GRID);
+    let at = |i: usize| normal_quantile((i as f64 + 0.5) / GRID as f64) as f32;
+    let z =
+        DMatrix::from_fn(h, shown.len() * GRID, |r, j| if r == shown[j / GRID].latent { at(j % GRID) } else { 0.0 });
+    let mut decoded = DMatrix::zeros(model.inputs(), z.ncols());
+    model.decode(&z, &mut decoded);
+    let mut tiles = DMatrix::from_element(GRID * GRID, model.inputs(), f32::NAN);
+    tiles.rows_mut(0, z.ncols()).copy_from(&decoded.transpose());
+    (tiles, shown)
+}
+
 /// How far apart the classes lie among `points` (one per picture, class in `labels`, 0–9):
 /// the median distance between two classes' centres, and the mean spread (root mean square
 /// distance to its centre) of a class.
@@ -132,6 +172,35 @@ mod tests {
             assert!((normal_quantile(1.0 - p) + z).abs() < 1e-8);
         }
         assert_eq!(normal_quantile(0.0), f64::NEG_INFINITY);
+    }
+
+    #[test]
+    fn a_traversal_moves_one_latent_at_a_time_most_varied_first() {
+        use crate::model::hyper::Hyper;
+        use crate::model::vae::Vae;
+        let mut rng = Pcg32::seed_from_u64(5);
+        let (n, h) = (16, 4);
+        let mut model = Vae::<f32>::new(n, h, &mut rng);
+        let hyper = Hyper::default().validate().unwrap();
+        let ctx = Ctx { hyper: &hyper, knobs: &[1.0] };
+        let mut x = DMatrix::zeros(n, 50);
+        fill_normals(x.as_mut_slice(), &mut rng);
+        let (tiles, shown) = traversal(&mut model, &ctx, &x);
+        assert_eq!(tiles.shape(), (GRID * GRID, n));
+        assert_eq!(shown.len(), h, "every latent, as there are fewer than GRID");
+        assert!(shown.windows(2).all(|w| w[0].variance >= w[1].variance), "{shown:?}");
+        let mut set: Vec<usize> = shown.iter().map(|t| t.latent).collect();
+        set.sort();
+        assert_eq!(set, (0..h).collect::<Vec<_>>());
+        // the middle of every row is z = 0: the same picture, the decoder's mean
+        let mut mean = DMatrix::zeros(n, 1);
+        model.decode(&DMatrix::zeros(h, 1), &mut mean);
+        for r in 0..h {
+            let mid = tiles.row(r * GRID + GRID / 2).transpose();
+            assert!((mid - &mean).abs().max() < 1e-6, "row {r}");
+            assert!((tiles.row(r * GRID) - tiles.row(r * GRID + GRID - 1)).abs().max() > 1e-4, "row {r} moves");
+        }
+        assert!(tiles.rows(h * GRID, (GRID - h) * GRID).iter().all(|v| v.is_nan()), "padding rows are empty");
     }
 
     #[test]

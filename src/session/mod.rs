@@ -371,6 +371,11 @@ impl Session {
         &mut self.trainer
     }
 
+    /// The trainer, mutable, beside the held-out patches (readouts that run a model on them).
+    pub fn trainer_and_held_out(&mut self) -> (&mut Trainer, &HeldOut) {
+        (&mut self.trainer, self.watch.held_out())
+    }
+
     /// The cost history of lane `lane` (the last lane's beyond those in use).
     pub fn history(&self, lane: usize) -> &LossHistory {
         &self.histories[lane.min(self.histories.len() - 1)]

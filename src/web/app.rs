@@ -19,6 +19,7 @@ use web_sys::{Element, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlIn
 use super::camera::{Camera, Feed, FRAMES_KEPT};
 use super::classify::ClassifyPanel;
 use super::dom::{self, find};
+use super::latent::LatentPanel;
 use super::panels::Panels;
 use super::settings::{same_experiment, SettingsForm};
 use super::upload::Picture;
@@ -96,6 +97,8 @@ pub struct App {
     pub(crate) panels: Panels,
     /// The digits' classifier table.
     pub(crate) classify: ClassifyPanel,
+    /// A VAE's latent space.
+    latent: LatentPanel,
 }
 
 /// What the page is asking. Anything that would discard the trained model asks first, with
@@ -152,6 +155,7 @@ pub fn build(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         last_autosave: dom::now_ms(),
         panels: Panels::new(root, host.session())?,
         classify: ClassifyPanel::new(root)?,
+        latent: LatentPanel::new(root)?,
         filters: FilterView::new(find::<HtmlCanvasElement>(root, "#filters")?)?,
         filter_rows: DMatrix::zeros(0, 0),
         lanes: LanesView::new(root)?,
@@ -370,7 +374,7 @@ impl App {
         } else if now - self.last_slow_readout >= SLOW_READOUT_MS * if chart_due { 2.0 } else { 1.0 } {
             // not on a chart frame, unless frames are so slow that it would starve
             self.panels.draw_slow(self.host.session_mut())?;
-            self.panels.draw_latent(self.host.session_mut(), self.params.data)?;
+            self.latent.draw(self.host.session_mut(), self.params.data)?;
             self.last_slow_readout = now;
         }
         Ok(())

@@ -186,8 +186,10 @@ pub fn html() -> String {
     <div class="pair">
       <figure><canvas id="latent-grid" width="320" height="320" role="img" aria-label="Decodings over the latent space"></canvas>
         <figcaption>what the decoder draws</figcaption></figure>
-      <figure><canvas id="latent-scatter" width="320" height="320" role="img" aria-label="Where the pictures land in the latent plane"></canvas>
+      <figure id="latent-scatter-figure"><canvas id="latent-scatter" width="320" height="320" role="img" aria-label="Where the pictures land in the latent plane"></canvas>
         <figcaption>where the pictures land (μ)</figcaption></figure>
+      <figure id="latent-traverse-figure" hidden><canvas id="latent-traverse" width="320" height="320" role="img" aria-label="Each latent alone, from low to high"></canvas>
+        <figcaption>each latent alone, low → high</figcaption></figure>
     </div>
     <p class="explain" id="latent-caption"></p>
   </section>

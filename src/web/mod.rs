@@ -1,7 +1,8 @@
 //! Everything that touches the browser: the only module that imports web-sys.
 //!
 //! - [`app`]: state; [`events`]: event wiring; [`frame`]: the requestAnimationFrame loop.
-//! - [`panels`]: the readouts that explain sparsity (ρ̂ bars, firing, unit detail, PCA…).
+//! - [`panels`]: the readouts that explain sparsity (ρ̂ bars, firing, unit detail, PCA…);
+//!   [`classify`] and [`latent`]: the digits' classifier and the VAE's latent space.
 //! - [`markup`]: the page's controls and canvases; [`dom`]: small DOM helpers.
 //! - [`settings`]: the settings form ↔ `Params`; [`persist`]: URL hash, browser storage, files.
 //! - [`upload`]: the user's own pictures, decoded by the browser.
@@ -20,6 +21,7 @@ pub mod dom;
 pub mod events;
 pub mod fatal;
 pub mod frame;
+mod latent;
 pub mod markup;
 pub mod panels;
 pub mod persist;

@@ -11,14 +11,11 @@ use web_sys::{Element, HtmlCanvasElement, HtmlElement};
 
 use super::dom::find;
 use super::view::{
-    filters::FilterView, firing::FiringView, image_view::ImageView, latent_scatter::LatentScatterView,
-    pca_tiles::PcaView, recon_patch::ReconPatchView, rho_bars::RhoBarsView, tile_grid::TileGridView,
-    unit_detail::UnitDetailView,
+    filters::FilterView, firing::FiringView, image_view::ImageView, pca_tiles::PcaView, recon_patch::ReconPatchView,
+    rho_bars::RhoBarsView, unit_detail::UnitDetailView,
 };
 use crate::data::Dataset;
 use crate::model::CodeKind;
-use crate::readouts::features::DigitPatches;
-use crate::readouts::latent::{latent_points, latent_tiles, GRID};
 use crate::readouts::{
     bar_verdict, firing_histogram, noise_passed, principal_components, reconstruct_image, reconstruct_noisy,
     unit_status, EdgeVerdict, EdgeWatch, RunFacts, TestImage, UnitStatus, VerdictLevel,
@@ -53,13 +50,6 @@ pub struct Panels {
     filters_copy: FilterView,
     verdict: HtmlElement,
     test_score: HtmlElement,
-    /// A VAE's latent space: the panel, its decodings, the scatter and its caption, and the
-    /// digits the scatter places (kept for the sampler's σ they were normalised with).
-    latent_panel: HtmlElement,
-    latent_tiles: TileGridView,
-    latent_scatter: LatentScatterView,
-    latent_caption: HtmlElement,
-    latent_digits: Option<(f32, DigitPatches)>,
     /// The whole-image panel's picture, with the user's paint, objects and noise.
     pub test: TestImage,
     /// Where the current paint stroke is, to join it to the next point.
@@ -117,11 +107,6 @@ impl Panels {
             filters_copy: FilterView::new(find::<HtmlCanvasElement>(root, "#filters-copy")?)?,
             verdict: find(root, "#verdict")?,
             test_score: find(root, "#test-score")?,
-            latent_panel: find(root, "#latent-panel")?,
-            latent_tiles: TileGridView::new(find::<HtmlCanvasElement>(root, "#latent-grid")?)?,
-            latent_scatter: LatentScatterView::new(find::<HtmlCanvasElement>(root, "#latent-scatter")?)?,
-            latent_caption: find(root, "#latent-caption")?,
-            latent_digits: None,
             test: TestImage::new(&trainer.sampler().images()[0], IMAGE_CROP, TEST_NOISE_SEED),
             brush_at: None,
             key_brush: None,
@@ -283,57 +268,6 @@ impl Panels {
         if let Some(c) = &self.pca_components {
             self.pca.draw(c, p)?;
         }
-        Ok(())
-    }
-}
-
-impl Panels {
-    /// A VAE's latent space (hidden unless the followed model is a VAE): with two latents the
-    /// decodings over the plane and where the pictures land (the test digits by class, or the
-    /// held-out patches); with more, decodings of prior samples.
-    pub fn draw_latent(&mut self, session: &mut Session, data: Dataset) -> Result<(), JsValue> {
-        let followed = session.followed();
-        let is_vae = session.trainer().model_at(followed).key() == crate::model::vae::SPEC.key;
-        self.latent_panel.set_hidden(!is_vae);
-        if !is_vae {
-            return Ok(());
-        }
-        let two = session.trainer().model_at(followed).hidden() == 2;
-        // the patches the scatter places when they are not the digits (a copy: the model is
-        // borrowed mutably below)
-        let held_out = (two && data != Dataset::Digits).then(|| session.held_out().patches().clone());
-        let trainer = session.trainer_mut();
-        let (p, sigma) = (trainer.setup().patch, trainer.sampler().sigma());
-        let (model, ctx) = trainer.model_ctx_mut(followed);
-        self.latent_tiles.draw_pictures(&latent_tiles(model), p)?;
-        self.latent_scatter.canvas().set_hidden(!two);
-        let caption = if !two {
-            format!(
-                "Decodings of {} samples z ~ N(0, I) from the prior ({} latents). With 2 latents (hidden = 2) the \
-                 page shows the latent plane itself and where each picture lands in it.",
-                GRID * GRID,
-                model.hidden()
-            )
-        } else if data == Dataset::Digits {
-            if self.latent_digits.as_ref().is_none_or(|(s, _)| *s != sigma) {
-                self.latent_digits = Some((sigma, DigitPatches::new(sigma)));
-            }
-            let (_, digits) = self.latent_digits.as_ref().expect("just made");
-            self.latent_scatter.draw(&latent_points(model, &ctx, &digits.test), Some(&digits.test_labels))?;
-            "Left: the decoder's picture at each point of a 9 × 9 grid over the latent plane, spaced by the \
-             prior's quantiles (Kingma & Welling 2014, Fig. 4), on one grey scale. Right: the posterior means μ \
-             of the 797 test digits, coloured by digit. The decoder is linear: each picture is the mean digit \
-             plus z₁ and z₂ times two fixed pictures, so the plane blends smoothly, as probabilistic PCA does."
-                .into()
-        } else {
-            let held_out = held_out.expect("copied for two latents");
-            self.latent_scatter.draw(&latent_points(model, &ctx, &held_out), None)?;
-            "Left: the decoder's picture at each point of a 9 × 9 grid over the latent plane, spaced by the \
-             prior's quantiles (Kingma & Welling 2014, Fig. 4). Right: the posterior means μ of the held-out \
-             patches."
-                .into()
-        };
-        self.latent_caption.set_text_content(Some(&caption));
         Ok(())
     }
 

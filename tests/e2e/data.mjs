@@ -224,6 +224,16 @@ try {
     assert(grid > 20 && scatter > 10, `both drawn: ${grid}, ${scatter}`);
     assert(/797 test digits/.test(await p.textContent("#latent-caption")), await p.textContent("#latent-caption"));
     await p.locator("#latent-panel").screenshot({ path: `${outDir}/latent-plane.png` });
+    assert(!(await p.isVisible("#latent-traverse")), "no traversal beside the plane");
+    await p.goto(`${server.url}#data=digits&whiten=off&models=vae&hidden=12`);
+    await p.reload();
+    await p.waitForFunction(() => /latent \(Var μ\)/.test(document.querySelector("#latent-caption")?.textContent ?? ""), null, { timeout: 20000 });
+    const traverse = await colours("#latent-traverse");
+    const caption = await p.textContent("#latent-caption");
+    console.log(`     12 latents: traversal ${traverse} colours; ${caption.match(/\d+ of these are active/)}`);
+    assert(traverse > 20 && !(await p.isVisible("#latent-scatter")), `traversal drawn, scatter hidden: ${traverse}`);
+    assert(/the 9 whose posterior mean/.test(caption), caption);
+    await p.locator("#latent-panel").screenshot({ path: `${outDir}/latent-traversal.png` });
     await p.goto(`${server.url}#data=digits&whiten=off`);
     await p.reload();
     await p.waitForSelector("#status");

@@ -49,11 +49,6 @@ impl LatentScatterView {
         Ok(LatentScatterView { canvas, ctx, buf: Rgba::default(), hidpi: Hidpi::new(MIN_W) })
     }
 
-    /// The canvas drawn on.
-    pub fn canvas(&self) -> &HtmlCanvasElement {
-        &self.canvas
-    }
-
     /// Draws `points` (z₁, z₂), each coloured by its class in `classes` if given (else all in
     /// the accent colour).
     pub fn draw(&mut self, points: &[(f32, f32)], classes: Option<&[u8]>) -> Result<(), JsValue> {
