@@ -33,6 +33,9 @@ pub const HISTORY_POINTS: usize = 1500;
 pub const MAX_STEPS_PER_TICK: u32 = 2000;
 /// How long each patch stays in the network diagram.
 pub const PATCH_SHOWN_MS: f64 = 1200.0;
+/// Steps an unbroken stretch of "formed" verdicts must last to count (see
+/// [`Session::note_verdict`]).
+pub const FORMED_FOR_STEPS: u64 = 300;
 /// Fresh patches considered for each shown patch.
 const DISPLAY_CANDIDATES: usize = 8;
 /// Longest gap between ticks counted as training time (a background tab resumes after
@@ -83,8 +86,10 @@ pub struct Session {
     /// Milliseconds of training so far (pauses excluded), for "edges after N s".
     trained_ms: f64,
     rate: Rate,
-    /// Steps and training seconds when the edges first formed in this run.
+    /// Steps and training seconds when the edges first formed in this run (and stayed), and
+    /// when the current unbroken stretch of "formed" verdicts began.
     edges_at: Option<(u64, f64)>,
+    formed_since: Option<(u64, f64)>,
     /// The diagram's patches come from a stream of their own, so showing them does not change
     /// which patches training sees (a seed must reproduce a run exactly).
     display: PatchSampler,
@@ -120,6 +125,7 @@ impl Session {
             trained_ms: 0.0,
             rate: Rate::default(),
             edges_at: None,
+            formed_since: None,
             display,
             shown: DMatrix::zeros(n, 1),
             candidates: DMatrix::zeros(n, DISPLAY_CANDIDATES),
@@ -327,14 +333,23 @@ impl Session {
         self.watch.held_out()
     }
 
-    /// Records that the edge verdict says "formed" now (the first time counts).
-    pub fn note_formed(&mut self) {
-        if self.edges_at.is_none() {
-            self.edges_at = Some((self.trainer.steps(), self.trained_ms / 1000.0));
+    /// Records whether the edge verdict says "formed" now. Edges count as formed where an
+    /// unbroken stretch of "formed" verdicts began, once it has lasted [`FORMED_FOR_STEPS`]:
+    /// noisy early filters can pass the edge test for a moment (a VAE's do about step 100 on
+    /// the photographs, then fall to a few percent), and that is not edges forming.
+    pub fn note_verdict(&mut self, formed: bool) {
+        let now = (self.trainer.steps(), self.trained_ms / 1000.0);
+        if !formed {
+            self.formed_since = None;
+            return;
+        }
+        let since = *self.formed_since.get_or_insert(now);
+        if self.edges_at.is_none() && now.0 >= since.0 + FORMED_FOR_STEPS {
+            self.edges_at = Some(since);
         }
     }
 
-    /// Steps and training seconds when edges first formed in this run.
+    /// Steps and training seconds when edges first formed in this run (see [`Self::note_verdict`]).
     pub fn edges_at(&self) -> Option<(u64, f64)> {
         self.edges_at
     }
@@ -416,6 +431,17 @@ mod tests {
 
     fn tick(s: &mut Session, now: f64) -> Tick {
         s.tick(now, &mut clock(), 10.0)
+    }
+
+    /// Trains exactly `n` more steps (a tick trains about 10).
+    fn train(s: &mut Session, n: u64) {
+        let target = s.trainer().steps() + n;
+        s.request_steps(n as u32);
+        let mut now = 1e6;
+        while s.trainer().steps() < target {
+            now += 1.0;
+            tick(s, now);
+        }
     }
 
     #[test]
@@ -510,10 +536,20 @@ mod tests {
         assert_ne!(s.shown(), &first);
         s.request_steps(5);
         tick(&mut s, PATCH_SHOWN_MS + 1.0);
-        s.note_formed();
+        s.note_verdict(true);
         s.request_steps(5);
         tick(&mut s, PATCH_SHOWN_MS + 2.0);
-        s.note_formed();
-        assert_eq!(s.edges_at().map(|e| e.0), Some(5));
+        s.note_verdict(false);
+        train(&mut s, FORMED_FOR_STEPS);
+        s.note_verdict(true);
+        assert_eq!(s.edges_at(), None, "a moment of edges at step 5 did not last; a new stretch starts");
+        let from = s.trainer().steps();
+        train(&mut s, FORMED_FOR_STEPS - 1);
+        s.note_verdict(true);
+        assert_eq!(s.edges_at(), None, "not yet lasted");
+        train(&mut s, 1);
+        s.note_verdict(true);
+        s.note_verdict(false);
+        assert_eq!(s.edges_at().map(|e| e.0), Some(from), "noted where the stretch began, and kept");
     }
 }

@@ -367,9 +367,7 @@ impl App {
                 recon,
             )?;
             let formed = verdict.level == VerdictLevel::Formed;
-            if formed {
-                self.host.session_mut().note_formed();
-            }
+            self.host.session_mut().note_verdict(formed);
             self.update_status(now, verdict.edge_units, verdict.units, formed);
         } else if now - self.last_slow_readout >= SLOW_READOUT_MS * if chart_due { 2.0 } else { 1.0 } {
             // not on a chart frame, unless frames are so slow that it would starve
