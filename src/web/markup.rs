@@ -211,8 +211,8 @@ pub fn html() -> String {
   <section data-hide="pca" class="panel wide">
     <h2>Compare with PCA</h2>
     <div class="pair">
-      <figure><canvas id="filters-copy" width="320" height="320" role="img" aria-label="Learned sparse filters"></canvas>
-        <figcaption>sparse autoencoder filters</figcaption></figure>
+      <figure><canvas id="filters-copy" width="320" height="320" role="img" aria-label="The learned filters"></canvas>
+        <figcaption>the learned filters (the followed model's)</figcaption></figure>
       <figure><canvas id="pca" width="320" height="320" role="img" aria-label="Top principal components of the same patches"></canvas>
         <figcaption>top principal components of the same patches</figcaption></figure>
     </div>
