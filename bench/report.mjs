@@ -86,6 +86,16 @@ const pageBody = [
   [".wasm raw / gzip -9", `${kb(page.wasmRaw)} / ${kb(page.wasmGzip)}`],
   ["dist/ raw / gzip -9 (sum over files)", `${kb(page.distRaw)} / ${kb(page.distGzip)}`],
 ];
+// sae-train --lbfgs (its summary line) against scipy's L-BFGS-B on the task it wrote
+const lbfgsLine = existsSync(`${dir}/lbfgs.txt`) ? readFileSync(`${dir}/lbfgs.txt`, "utf8").match(/^L-BFGS\s+(\d+) iterations, (\d+) evaluations, cost ([\d.]+),.*?([\d.]+) s$/m) : null;
+const lbfgs = lbfgsLine ? { iters: +lbfgsLine[1], evals: +lbfgsLine[2], cost: +lbfgsLine[3], seconds: +lbfgsLine[4] } : undefined;
+const scipy = existsSync(`${dir}/scipy.json`) ? JSON.parse(readFileSync(`${dir}/scipy.json`, "utf8")) : undefined;
+const lbfgsBody = [
+  ...(lbfgs ? [["sae-train --lbfgs (f64, 100 corrections, matrixmultiply)", lbfgs.iters, lbfgs.evals, lbfgs.cost.toFixed(4), num(lbfgs.seconds, 1)]] : []),
+  ...(scipy ? [[`${scipy.engine}, 10 corrections`, scipy.iters, scipy.evals, scipy.cost.toFixed(4), num(scipy.seconds, 1)]] : []),
+];
+const r5 = ratio(lbfgs?.seconds, scipy?.seconds);
+const sameCost = lbfgs && scipy ? lbfgs.cost <= scipy.cost + 0.003 : undefined;
 const target = (name, value, ok) => [name, value, ok === undefined ? "not measured" : ok ? "met" : "**not met**"];
 const r1 = ratio(med("wasm", 256, 25), med("native", 256, 25));
 const r2 = ratio(med("wasm", 256, 25), med("tfjs-wasm", 256, 25));
@@ -104,6 +114,8 @@ const targetBody = [
   target("native ≥ 1.5× NumPy at (256, 25)", x(r3), r3 && r3 >= 1.5),
   target("page frame p95 ≤ 17 ms", `${num(page.frameP95, 1)} ms`, page.frameP95 !== undefined ? page.frameP95 <= 17 : undefined),
   target("edges within 2 s of play (app's clock)", page.formedAppSeconds ? `${page.formedAppSeconds} s` : "not formed", page.frames ? (page.formedAppSeconds ?? Infinity) <= 2 : undefined),
+  target("sae-train --lbfgs ≤ 0.6× scipy's time, same task, cost within 0.003", `${x(r5)}${sameCost === false ? ", worse cost" : ""}`,
+    r5 === undefined ? undefined : r5 <= 0.6 && sameCost),
   target("page ≤ 300 KB gzipped (dist/, 1 KB = 1000 B)", kb(page.distGzip), page.distGzip ? page.distGzip <= 300_000 : undefined),
 ].map((r) => r.map((c) => (c === undefined ? "–" : c)));
 
@@ -129,6 +141,12 @@ const md = [
   "Fresh patches from the sampler every step, as the page trains; a compare row is two lanes on the same batches, its rate each lane's.",
   "",
   table(["model", "native steps/s", "wasm steps/s", "wasm / native"], familyBody),
+  "",
+  "### Full-batch L-BFGS: the UFLDL exercise (10 000 patches of the default pictures, 400 iterations)",
+  "",
+  "Both start from sae-train's θ on its patches (`train --lbfgs --write-task`); wall-clock seconds of the optimisation.",
+  "",
+  table(["optimiser", "iterations", "evaluations", "final cost", "seconds"], lbfgsBody),
   "",
   "### Release page at defaults, headless Chromium",
   "",

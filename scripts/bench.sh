@@ -13,6 +13,7 @@ OUT=target/bench
 BENCH_TOOLS=.tools/bench                 # TF.js and NumPy, only for this benchmark
 TFJS_VERSION=4.22.0
 NUMPY_VERSION=2.4.6
+SCIPY_VERSION=1.17.1
 mkdir -p "$OUT"
 : > "$OUT/build.log"
 run_logged() { "$@" >>"$OUT/build.log" 2>&1 || { tail -n 30 "$OUT/build.log"; exit 1; }; }
@@ -25,16 +26,16 @@ if [ ! -f "$BENCH_TOOLS/node_modules/@tensorflow/tfjs/package.json" ] ||
   run_logged npm install --prefix "$BENCH_TOOLS" --no-audit --no-fund \
     "@tensorflow/tfjs@$TFJS_VERSION" "@tensorflow/tfjs-backend-wasm@$TFJS_VERSION"
 fi
-# NumPy is optional: without a working venv the NumPy rows are left out
+# NumPy and scipy are optional: without a working venv their rows are left out
 PY="$BENCH_TOOLS/venv/bin/python"
-if ! "$PY" -c "import numpy; assert numpy.__version__ == '$NUMPY_VERSION'" 2>/dev/null; then
-  say "pip: numpy $NUMPY_VERSION into $BENCH_TOOLS/venv/"
-  { python3 -m venv "$BENCH_TOOLS/venv" && "$PY" -m pip install -q "numpy==$NUMPY_VERSION"; } >>"$OUT/build.log" 2>&1 ||
-    say "NumPy could not be installed; its rows are skipped"
+if ! "$PY" -c "import numpy, scipy; assert (numpy.__version__, scipy.__version__) == ('$NUMPY_VERSION', '$SCIPY_VERSION')" 2>/dev/null; then
+  say "pip: numpy $NUMPY_VERSION and scipy $SCIPY_VERSION into $BENCH_TOOLS/venv/"
+  { python3 -m venv "$BENCH_TOOLS/venv" && "$PY" -m pip install -q "numpy==$NUMPY_VERSION" "scipy==$SCIPY_VERSION"; } \
+    >>"$OUT/build.log" 2>&1 || say "NumPy or scipy could not be installed; their rows are skipped"
 fi
 
 say "building: native example, release page (trunk build --release)"
-run_logged cargo build --release --example bench
+run_logged cargo build --release --example bench --bin sae-train
 # into target/bench/dist, so that a concurrent build or serve of dist/ changes nothing here
 DIST="$OUT/dist"
 run_logged trunk build --release --dist "$DIST"
@@ -56,6 +57,14 @@ rm -f "$OUT/numpy.json"
 if [ -x "$PY" ]; then
   OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 "$PY" bench/numpy_step.py > "$OUT/numpy.json" 2>>"$OUT/build.log" ||
     rm -f "$OUT/numpy.json"
+fi
+# the UFLDL exercise by L-BFGS, natively and in scipy, on the task sae-train writes
+cargo run -q --release --bin sae-train -- train --lbfgs --write-task "$OUT/ufldl-task.json" \
+  --out "$OUT/lbfgs-model.json" --filters "$OUT/lbfgs-filters.png" > "$OUT/lbfgs.txt"
+rm -f "$OUT/scipy.json"
+if [ -x "$PY" ] && "$PY" -c "import scipy" 2>/dev/null; then
+  OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$PY" bench/scipy_lbfgs.py "$OUT/ufldl-task.json" 400 > "$OUT/scipy.json" \
+    2>>"$OUT/build.log" || rm -f "$OUT/scipy.json"
 fi
 node bench/bench.mjs "$WWW" "$OUT/browser.json"
 node bench/page.mjs "$DIST" "$OUT/page.json"

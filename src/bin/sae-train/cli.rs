@@ -57,6 +57,10 @@ pub struct TrainArgs {
     /// L-BFGS iterations.
     #[arg(long, default_value_t = 400, requires = "lbfgs", help_heading = "Training")]
     pub iters: usize,
+    /// Also write the L-BFGS task (hyperparameters, starting θ and the training patches) as
+    /// JSON, for another optimiser to solve the same problem (the benchmark's scipy row).
+    #[arg(long, value_name = "FILE", requires = "lbfgs", help_heading = "Output")]
+    pub write_task: Option<PathBuf>,
     /// Where to write the model (the JSON file the page loads).
     #[arg(long, value_name = "FILE", default_value = "sae-lab-model.json", help_heading = "Output")]
     pub out: PathBuf,
@@ -322,6 +326,7 @@ mod tests {
         assert!(train(&["--width", "4"]).is_err());
         assert!(train(&["--patches", "500"]).is_err(), "--patches belongs to --lbfgs");
         assert!(train(&["--lbfgs", "--steps", "5"]).is_err());
+        assert!(train(&["--write-task", "t.json"]).is_err(), "--write-task belongs to --lbfgs");
         assert!(train(&["--lbfgs", "--patches", "500", "--iters", "30"]).is_ok());
     }
 }

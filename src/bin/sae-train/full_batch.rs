@@ -8,6 +8,7 @@ use nalgebra::DMatrix;
 use sae_lab::model::sparse_ae::family_cost;
 use sae_lab::model::{cost_and_grad, evaluate, Cost, Model, Output, Sae, ValidHyper, Workspace};
 use sae_lab::train::Trainer;
+use sae_lab::words::Word;
 
 use crate::lbfgs::{self, Options, Report};
 use crate::progress::Progress;
@@ -50,6 +51,32 @@ pub fn training_set(trainer: &Trainer, count: usize) -> DMatrix<f64> {
     let mut x = DMatrix::<f32>::zeros(n, count);
     sampler.fill(&mut x);
     x.map(f64::from)
+}
+
+/// The L-BFGS task as JSON, for another optimiser to solve the same problem (the benchmark's
+/// scipy row, bench/scipy_lbfgs.py): the hyperparameters, θ's blocks in order (each column by
+/// column), the starting θ with its cost, and the `patches` patches (one after another).
+pub fn write_task(trainer: &Trainer, patches: usize, path: &std::path::Path) -> std::io::Result<()> {
+    let sae = sae_of(trainer.model(), trainer.setup().output);
+    let x = training_set(trainer, patches);
+    let cost0 = evaluate(&widen(&sae), &x, trainer.hyper(), &mut Workspace::new(sae.inputs(), sae.hidden(), patches));
+    let h = trainer.hyper().get();
+    let blocks: Vec<_> = sae.layout().blocks().iter().map(|b| serde_json::json!([b.name, b.rows, b.cols])).collect();
+    let task = serde_json::json!({
+        "inputs": sae.inputs(),
+        "hidden": sae.hidden(),
+        "output": trainer.setup().output.word(),
+        "penalty": h.penalty.word(),
+        "rho": h.rho,
+        "beta": h.beta,
+        "lambda": h.lambda,
+        "blocks": blocks,
+        "theta0": sae.theta(),
+        "cost0": cost0.total(),
+        "patches": patches,
+        "x": x.as_slice(),
+    });
+    std::fs::write(path, task.to_string())
 }
 
 /// J(θ) and ∇J(θ) over all of `x` (one patch per column) for the network shaped like `sae`
@@ -122,6 +149,38 @@ mod tests {
         let numeric = numerical_gradient(&mut theta, 1e-5, |t| f(t, &mut vec![0.0; t.len()]));
         let diff = relative_difference(&analytic, &numeric);
         assert!(diff < 1e-9, "relative difference {diff:e}");
+    }
+
+    #[test]
+    fn the_task_file_holds_the_start_and_the_patches_lbfgs_starts_from() {
+        let setup = Setup { patch: 4, hidden: 3, ..Setup::default() };
+        let t =
+            Trainer::new(setup, Hyper::default().validate().unwrap(), Dataset::Bars.builtin(1, true).unwrap()).unwrap();
+        let path = std::env::temp_dir().join(format!("sae-train-task-{}.json", std::process::id()));
+        write_task(&t, 50, &path).unwrap();
+        let task: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        // serde_json writes the shortest decimal that round-trips; its own parser may miss by an ulp
+        let same = |k: &str, want: &[f64]| {
+            let got: Vec<f64> = match task[k].as_array() {
+                Some(a) => a.iter().map(|v| v.as_f64().unwrap()).collect(),
+                None => vec![task[k].as_f64().unwrap()],
+            };
+            assert_eq!(got.len(), want.len(), "{k}");
+            assert!(got.iter().zip(want).all(|(a, b)| (a - b).abs() <= 1e-15 * b.abs()), "{k}");
+        };
+        let x = training_set(&t, 50);
+        same("x", x.as_slice());
+        let start = widen(&sae_of(t.model(), setup.output));
+        same("theta0", start.theta());
+        let cost0 = evaluate(&start, &x, t.hyper(), &mut Workspace::new(16, 3, 50)).total();
+        same("cost0", &[cost0]);
+        assert_eq!(
+            (task["inputs"].as_u64(), task["hidden"].as_u64(), task["penalty"].as_str()),
+            (Some(16), Some(3), Some("kl"))
+        );
+        let blocks: Vec<_> = task["blocks"].as_array().unwrap().iter().map(|b| b[0].as_str().unwrap()).collect();
+        assert_eq!(blocks, ["w1", "b1", "w2", "b2"]);
     }
 
     #[test]

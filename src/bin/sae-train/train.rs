@@ -44,6 +44,9 @@ pub fn run(args: TrainArgs) -> Result<(), Failure> {
     }
     output::check_destination(&args.out)?;
     output::check_destination(&args.filters)?;
+    if let Some(path) = &args.write_task {
+        output::check_destination(path)?;
+    }
     let source = input::load(&args.data, params.data, params.whiten)?;
     (params.data, params.whiten) = (source.dataset, source.whiten);
     let hyper = params.hyper().validate().map_err(|e| Failure::input(format!("{e}.")))?;
@@ -61,6 +64,11 @@ pub fn run(args: TrainArgs) -> Result<(), Failure> {
     }
 
     let (sae, steps, parts, failure) = if args.lbfgs {
+        if let Some(path) = &args.write_task {
+            full_batch::write_task(&trainer, args.patches, path)
+                .map_err(|e| Failure::input(format!("Could not write the task to {}: {e}.", path.display())))?;
+            println!("wrote    the L-BFGS task to {}", path.display());
+        }
         println!("training full-batch L-BFGS on {} patches, {} iterations (f64)", args.patches, args.iters);
         let mut progress = Progress::new(args.iters as u64, "iter", full_batch::LOG_EVERY, true);
         let run = full_batch::train(&trainer, args.patches, args.iters, &mut progress);
