@@ -125,6 +125,14 @@ fn select(ctx: &Ctx) -> Select {
     }
 }
 
+/// Most values the buffers of one pass hold (windows, maps and their twins: (2k² + 2h) per
+/// position of each patch). A batch is encoded and decoded in chunks of patches under it, so
+/// memory stays bounded at every size the page offers: 400 kernels of 9×9 over 16×16 patches
+/// in batches of 2 048 took 3.7 GB in one pass, more than a wasm32 page can have. The cost and
+/// its gradient are sums over patches, so chunks change only the order of the sums; at the
+/// defaults (1.6 M values) the batch is one chunk.
+const CHUNK_VALUES: usize = 1 << 23;
+
 /// The convolutional autoencoder: θ and the buffers of one batch size (the training batch's
 /// and the readouts', apart).
 #[derive(Clone, Debug)]
@@ -138,13 +146,23 @@ pub struct Conv<T: Real> {
     /// Standardised input and target (n×m).
     xs: DMatrix<T>,
     ts: DMatrix<T>,
-    /// The training batch's pass (its `xhat` becomes D in the backward pass).
+    /// One chunk of them, its codes and its reconstruction, and its gradient.
+    xc: DMatrix<T>,
+    tc: DMatrix<T>,
+    cc: DMatrix<T>,
+    rc: DMatrix<T>,
+    gc: Vec<T>,
+    /// Values one pass may hold ([`CHUNK_VALUES`]; smaller in tests).
+    chunk_values: usize,
+    /// The training batch's pass over the latest chunk (its `xhat` becomes D in the backward
+    /// pass).
     train: Maps<T>,
     /// Codes (h×m: each map's largest value) and the reconstruction in the sampler's range.
     codes: DMatrix<T>,
     recon: DMatrix<T>,
     /// Readout buffers ([`Model::encode`], [`Model::decode`]).
     read: Maps<T>,
+    read_c: DMatrix<T>,
     read_x: DMatrix<T>,
     read_y: DMatrix<T>,
     tiles: DMatrix<T>,
@@ -168,10 +186,17 @@ impl<T: Real> Conv<T> {
             same: SAME,
             xs: e(),
             ts: e(),
+            xc: e(),
+            tc: e(),
+            cc: e(),
+            rc: e(),
+            gc: Vec::new(),
+            chunk_values: CHUNK_VALUES,
             train: Maps::default(),
             codes: e(),
             recon: e(),
             read: Maps::default(),
+            read_c: e(),
             read_x: e(),
             read_y: e(),
             tiles: e(),
@@ -199,41 +224,91 @@ impl<T: Real> Conv<T> {
         &self.train
     }
 
-    /// Forward pass and cost (decay included) on the standardised pair in `xs`, `ts`.
-    fn forward(&mut self, input: &DMatrix<T>, target: &DMatrix<T>, ctx: &Ctx) -> Cost {
-        let (n, m) = (input.nrows(), input.ncols());
+    /// The column ranges of an m-patch batch that one pass each holds (see [`CHUNK_VALUES`]).
+    fn chunks(&self, m: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+        let per_patch = (2 * self.k * self.k + 2 * self.hidden()) * self.grid().positions();
+        let size = (self.chunk_values / per_patch.max(1)).max(1);
+        (0..m).step_by(size).map(move |s| s..(s + size).min(m))
+    }
+
+    /// Cost (decay included) and, given `grad`, its gradient (module docs) over the batch,
+    /// chunk by chunk.
+    fn pass(&mut self, input: &DMatrix<T>, target: &DMatrix<T>, ctx: &Ctx, mut grad: Option<&mut [T]>) -> Cost {
+        let (n, m, h) = (input.nrows(), input.ncols(), self.hidden());
         for buf in [&mut self.xs, &mut self.ts, &mut self.recon] {
             fit(buf, n, m);
         }
+        fit(&mut self.codes, h, m);
         standardize(input, &mut self.xs);
         standardize(target, &mut self.ts);
-        let (l, th, g) = (&self.layout, &self.theta, self.grid());
-        self.train.forward(g, &l.view(th, W), &th[l.range(B)], th[l.range(B_OUT)][0], &self.xs, select(ctx));
-        unstandardize(&self.train.xhat, &mut self.recon);
-        self.train.maxima(g, &mut self.codes);
-        let (inv_m, l1) = (T::one() / c::<T>(m as f64), c::<T>(ctx.knob(KNOB_L1, SPEC.knobs[KNOB_L1].default)));
-        let recon = sum_sq_diff(self.train.xhat.as_slice(), self.ts.as_slice()) * inv_m * c::<T>(0.5);
-        let l1_term = l1 * self.train.sum() * inv_m;
-        let decay = c::<T>(ctx.hyper.get().lambda / 2.0) * sq_norm(&th[l.range(W)]);
-        Cost { recon: to_f64(recon), penalties: [to_f64(l1_term), 0.0, 0.0], decay: to_f64(decay) }
+        let inv_m = T::one() / c::<T>(m as f64);
+        if let Some(g) = grad.as_deref_mut() {
+            g.fill(T::zero());
+        }
+        let (mut sq, mut maps) = (T::zero(), T::zero());
+        for cols in self.chunks(m).collect::<Vec<_>>() {
+            self.load_chunk(cols.clone());
+            let (s, a) = self.forward_chunk(ctx, cols);
+            (sq, maps) = (sq + s, maps + a);
+            if let Some(g) = grad.as_deref_mut() {
+                self.backward_chunk(ctx, inv_m, g);
+            }
+        }
+        let (l, th) = (&self.layout, &self.theta);
+        let lambda = ctx.hyper.get().lambda;
+        if let Some(g) = grad {
+            let w = &th[l.range(W)];
+            g[l.range(W)].iter_mut().zip(w).for_each(|(d, &w)| *d += c::<T>(lambda) * w);
+        }
+        let l1 = c::<T>(ctx.knob(KNOB_L1, SPEC.knobs[KNOB_L1].default));
+        let decay = c::<T>(lambda / 2.0) * sq_norm(&th[l.range(W)]);
+        Cost {
+            recon: to_f64(sq * inv_m * c::<T>(0.5)),
+            penalties: [to_f64(l1 * maps * inv_m), 0.0, 0.0],
+            decay: to_f64(decay),
+        }
     }
 
-    /// The gradient (module docs) into `grad`, after [`Self::forward`].
-    fn backward(&mut self, ctx: &Ctx, grad: &mut [T]) {
+    /// The standardised batch's columns `cols` into the chunk buffers.
+    fn load_chunk(&mut self, cols: std::ops::Range<usize>) {
+        let (n, len) = (self.xs.nrows(), cols.len());
+        for (src, dst) in [(&self.xs, &mut self.xc), (&self.ts, &mut self.tc)] {
+            fit(dst, n, len);
+            dst.copy_from(&src.columns(cols.start, len));
+        }
+    }
+
+    /// Encodes and decodes the loaded chunk (batch columns `cols`), fills their codes and
+    /// reconstructions, and gives its Σ‖x̂ − t‖² and Σ of map values.
+    fn forward_chunk(&mut self, ctx: &Ctx, cols: std::ops::Range<usize>) -> (T, T) {
         let (l, th, g) = (&self.layout, &self.theta, self.grid());
-        let inv_m = T::one() / c::<T>(self.xs.ncols() as f64);
+        self.train.forward(g, &l.view(th, W), &th[l.range(B)], th[l.range(B_OUT)][0], &self.xc, select(ctx));
+        fit(&mut self.rc, self.xc.nrows(), cols.len());
+        unstandardize(&self.train.xhat, &mut self.rc);
+        self.recon.columns_mut(cols.start, cols.len()).copy_from(&self.rc);
+        self.train.maxima(g, &mut self.cc);
+        self.codes.columns_mut(cols.start, cols.len()).copy_from(&self.cc);
+        (sum_sq_diff(self.train.xhat.as_slice(), self.tc.as_slice()), self.train.sum())
+    }
+
+    /// Adds the loaded chunk's share of the gradient (decay aside) to `grad`, after
+    /// [`Self::forward_chunk`]; `inv_m` = 1/(the whole batch's m).
+    fn backward_chunk(&mut self, ctx: &Ctx, inv_m: T, grad: &mut [T]) {
+        let (l, th, g) = (&self.layout, &self.theta, self.grid());
         let k1 = c::<T>(ctx.knob(KNOB_L1, SPEC.knobs[KNOB_L1].default)) * inv_m;
-        let lambda = c::<T>(ctx.hyper.get().lambda);
         let t = &mut self.train;
         // D = (X̂ − T)/m, in X̂'s buffer
-        t.xhat.iter_mut().zip(self.ts.iter()).for_each(|(d, &v)| *d = (*d - v) * inv_m);
-        grad[l.range(B_OUT)][0] = t.xhat.sum();
+        t.xhat.iter_mut().zip(self.tc.iter()).for_each(|(d, &v)| *d = (*d - v) * inv_m);
+        let gc = &mut self.gc;
+        gc.clear();
+        gc.resize(th.len(), T::zero());
+        gc[l.range(B_OUT)][0] = t.xhat.sum();
         let (gw_range, gb_range) = (l.range(W), l.range(B));
-        let (head, tail) = grad.split_at_mut(gb_range.start);
+        let (head, tail) = gc.split_at_mut(gb_range.start);
         let w = l.view(th, W);
         let mut gw = nalgebra::DMatrixViewMut::from_slice(&mut head[gw_range], w.nrows(), w.ncols());
         t.backward(g, &w, k1, &mut gw, &mut tail[..gb_range.len()]);
-        gw.iter_mut().zip(w.iter()).for_each(|(d, &w)| *d += lambda * w);
+        grad.iter_mut().zip(gc.iter()).for_each(|(d, &v)| *d += v);
     }
 }
 
@@ -266,21 +341,27 @@ impl<T: Real + 'static> Model<T> for Conv<T> {
         _: &mut Pcg32,
         grad: &mut [T],
     ) -> Cost {
-        let cost = self.forward(input, target, ctx);
-        self.backward(ctx, grad);
-        cost
+        self.pass(input, target, ctx, Some(grad))
     }
 
     fn evaluate(&mut self, input: &DMatrix<T>, target: &DMatrix<T>, ctx: &Ctx, _: &mut Pcg32) -> Cost {
-        self.forward(input, target, ctx)
+        self.pass(input, target, ctx, None)
     }
 
     fn encode(&mut self, x: &DMatrix<T>, ctx: &Ctx, codes: &mut DMatrix<T>) {
-        fit(&mut self.read_x, x.nrows(), x.ncols());
-        standardize(x, &mut self.read_x);
+        fit(codes, self.hidden(), x.ncols());
         let (l, th, g) = (&self.layout, &self.theta, self.grid());
-        self.read.forward(g, &l.view(th, W), &th[l.range(B)], th[l.range(B_OUT)][0], &self.read_x, select(ctx));
-        self.read.maxima(g, codes);
+        let (w, b, b_out) = (l.view(th, W), &th[l.range(B)], th[l.range(B_OUT)][0]);
+        for cols in self.chunks(x.ncols()).collect::<Vec<_>>() {
+            for buf in [&mut self.read_c, &mut self.read_x] {
+                fit(buf, x.nrows(), cols.len());
+            }
+            self.read_c.copy_from(&x.columns(cols.start, cols.len()));
+            standardize(&self.read_c, &mut self.read_x);
+            self.read.forward(g, &w, b, b_out, &self.read_x, select(ctx));
+            self.read.maxima(g, &mut self.cc);
+            codes.columns_mut(cols.start, cols.len()).copy_from(&self.cc);
+        }
     }
 
     /// x̂ = Σ_j code_j · (kernel j centred in the tile) + c (module docs).
@@ -335,10 +416,10 @@ impl<T: Real + 'static> Model<T> for Conv<T> {
         Box::new(self.clone())
     }
 
-    /// How many values each map keeps per patch, on average over the latest batch.
+    /// How many values each map keeps per patch, on average over the latest batch's last chunk.
     fn diagnostics(&self, _x: &DMatrix<T>) -> Vec<(&'static str, f64)> {
         let a = &self.train.a;
-        let per = (a.nrows() * self.codes.ncols()).max(1) as f64;
+        let per = (a.nrows() * a.ncols() / self.grid().positions()).max(1) as f64;
         vec![("values kept per map and patch", a.iter().filter(|&&v| v > T::zero()).count() as f64 / per)]
     }
 }

@@ -83,7 +83,8 @@ fn winner_take_all_keeps_one_value_per_map_and_buffers_are_reused() {
     let kept = model.last_maps().a.iter().filter(|&&v| v > 0.0).count();
     assert!(kept <= 6 * 10, "at most one value per map and patch: {kept}");
     assert_eq!(model.diagnostics(&x)[0].1, kept as f64 / 60.0);
-    let ptrs = |m: &Conv<f64>| [m.train.cols.as_ptr(), m.train.pre.as_ptr(), m.train.a.as_ptr(), m.xs.as_ptr()];
+    let ptrs =
+        |m: &Conv<f64>| [m.train.cols.as_ptr(), m.train.pre.as_ptr(), m.train.a.as_ptr(), m.xs.as_ptr(), m.xc.as_ptr()];
     let before = ptrs(&model);
     model.cost_and_grad(&x, &x, &ctx, &mut Pcg32::seed_from_u64(0), &mut grad);
     assert_eq!(ptrs(&model), before, "the training path allocates once per batch size");
@@ -91,6 +92,31 @@ fn winner_take_all_keeps_one_value_per_map_and_buffers_are_reused() {
     let mut codes = DMatrix::zeros(6, 10);
     model.encode(&x, &ctx, &mut codes);
     assert_eq!(&codes, model.last_codes());
+}
+
+/// A batch too large for one pass is encoded in chunks, with the same cost, gradient, codes
+/// and reconstruction as in one pass.
+#[test]
+fn chunks_of_the_batch_give_what_one_pass_gives() {
+    let hyper = Hyper { lambda: 1e-3, ..Hyper::default() }.validate().unwrap();
+    let ctx = ctx_with(&hyper, &[0.2, 2.0, 3e-3]);
+    let x = test_patches(64, 10, 5);
+    let whole = Conv::<f64>::new(8, 5, 4, &mut Pcg32::seed_from_u64(6));
+    // (2·25 + 2·4)·64 values per patch: 3 patches per chunk, 4 chunks
+    let chunked = Conv { chunk_values: 3 * 58 * 64, ..whole.clone() };
+    assert_eq!(chunked.chunks(10).map(|c| c.len()).collect::<Vec<_>>(), [3, 3, 3, 1]);
+    let mut out = [whole, chunked].map(|mut m| {
+        let mut grad = vec![0.0; m.theta().len()];
+        let cost = m.cost_and_grad(&x, &x, &ctx, &mut Pcg32::seed_from_u64(0), &mut grad);
+        let mut codes = DMatrix::zeros(4, 10);
+        m.encode(&x, &ctx, &mut codes);
+        (cost, grad, m.last_codes().clone(), m.last_recon().clone(), codes)
+    });
+    let (b, a) = (out[1].clone(), &mut out[0]);
+    assert!((a.0.total() - b.0.total()).abs() < 1e-12 * a.0.total(), "{:?} vs {:?}", a.0, b.0);
+    assert!(crate::model::gradcheck::relative_difference(&a.1, &b.1) < 1e-12);
+    assert!((&a.2 - &b.2).abs().max() < 1e-12 && (&a.3 - &b.3).abs().max() < 1e-12);
+    assert!((&a.4 - &b.4).abs().max() < 1e-12 && (&a.4 - &a.2).abs().max() < 1e-12, "encode = the training codes");
 }
 
 #[test]
@@ -114,10 +140,12 @@ fn sparse_and_dense_paths_agree() {
     let mut model = Conv::<f64>::new(8, 5, 5, &mut Pcg32::seed_from_u64(4));
     let mut grads = [vec![0.0; model.theta().len()], vec![0.0; model.theta().len()]];
     for (dense, grad) in grads.iter_mut().enumerate() {
-        model.forward(&x, &x, &ctx);
+        model.evaluate(&x, &x, &ctx, &mut Pcg32::seed_from_u64(0));
+        model.load_chunk(0..6);
+        model.forward_chunk(&ctx, 0..6);
         assert!(model.train.sparse, "one winner per map of 64 positions is sparse");
         model.train.sparse = dense == 0;
-        model.backward(&ctx, grad);
+        model.backward_chunk(&ctx, 1.0 / 6.0, grad);
     }
     let gap = crate::model::gradcheck::relative_difference(&grads[0], &grads[1]);
     assert!(gap < 1e-12, "{gap:e}");
@@ -141,7 +169,7 @@ fn bench_step() {
         let full = t.elapsed().as_secs_f64() * 10.0;
         let t = std::time::Instant::now();
         for _ in 0..100 {
-            model.forward(&x, &x, &ctx);
+            model.evaluate(&x, &x, &ctx, &mut rng);
         }
         let fwd = t.elapsed().as_secs_f64() * 10.0;
         let g = model.grid();
