@@ -40,6 +40,9 @@ use crate::train::Trainer;
 pub const TRAIN_BUDGET_MS: f64 = 10.0;
 /// Milliseconds of training in a frame that also redraws the readouts.
 const READOUT_FRAME_BUDGET_MS: f64 = 3.0;
+/// Steps per second from which the page carries on training on its own thread when the
+/// worker fails mid-run (a step of at most 33 ms keeps its frames answering).
+const CARRY_ON_STEPS_PER_S: f64 = 30.0;
 /// Redraw interval of the loss chart and readouts (plotters redraws axes and labels each time).
 const READOUT_MS: f64 = 250.0;
 /// Redraw interval of the whole-image reconstruction.
@@ -287,14 +290,33 @@ impl App {
 
     /// The worker cannot go on: the page's mirror, which holds the latest weights, trains
     /// from here, on the page's own thread.
+    /// The worker's failure mid-run: the page carries on training on its own thread from the
+    /// latest weights if the worker was taking at least [`CARRY_ON_STEPS_PER_S`] steps a second
+    /// (slices of a frame stay short), and pauses otherwise.
     fn worker_failed(&mut self, why: &str) {
-        let had_one = self.worker.take().is_some();
+        let link = self.worker.take();
         set_training_attr("page");
         if let Some(body) = dom::document().body() {
             body.set_attribute("data-worker-problem", why).ok();
         }
+        let per_second = self.host.session_mut().steps_per_second(dom::now_ms());
+        if link.as_ref().is_some_and(|l| l.answered()) && self.session().running() && per_second < CARRY_ON_STEPS_PER_S
+        {
+            // its steps were slow enough to stall this thread's frames: the page keeps the
+            // latest model it was sent, paused, and the user chooses
+            self.set_running(false);
+            let steps = self.session().trainer().steps();
+            self.say(
+                "error",
+                &format!(
+                    "The training worker stopped ({why}). Training is paused at step {steps}, with its model and \
+                     settings; Play trains on the page's own thread, which answers slowly at these sizes."
+                ),
+            );
+            return;
+        }
         // a test page (no loader) has nothing to report; a real failure is said once
-        if had_one || why != NO_LOADER {
+        if link.is_some() || why != NO_LOADER {
             self.say_unless_asking(&format!(
                 "Training runs on the page's own thread ({why}), so the page may answer more slowly at large sizes."
             ));

@@ -18,9 +18,14 @@ use super::dom;
 use crate::session::{Command, Snapshot};
 use js_sys::Reflect;
 
-/// How long a snapshot may take before the worker counts as stuck (its first one includes
-/// making the pictures; one step at the largest settings takes well under a second).
-const ANSWER_WITHIN_MS: f64 = 10_000.0;
+/// How long a snapshot may take before the worker counts as stuck, at least. A snapshot waits
+/// for the step under way, and one step of the convolutional autoencoder at the largest
+/// settings takes seconds (its first one, with the pictures made, 10–15 s on a busy 2-core
+/// machine), so the patience is also [`PATIENCE_PER_WAIT`] times the longest wait seen so far.
+/// A worker that fails says so at once (its error event); this is for one that hangs.
+const ANSWER_WITHIN_MS: f64 = 30_000.0;
+/// See [`ANSWER_WITHIN_MS`].
+const PATIENCE_PER_WAIT: f64 = 3.0;
 /// How long its script may take to say it loaded.
 const ALIVE_WITHIN_MS: f64 = 3_000.0;
 /// Why there is no worker on a page boot.js did not start (the browser tests mount the app
@@ -30,7 +35,8 @@ pub const NO_LOADER: &str = "the page was not started by its loader";
 /// What came back from the worker.
 #[derive(Default)]
 struct Inbox {
-    snapshot: Option<Vec<f64>>,
+    /// The latest snapshot and when it came.
+    snapshot: Option<(Vec<f64>, f64)>,
     /// The worker's script has loaded.
     alive: bool,
     /// Why the worker cannot go on, once it said so (or failed to load).
@@ -47,8 +53,9 @@ pub struct WorkerLink {
     built_at: u64,
     /// A snapshot has come: the worker has started.
     answered: bool,
-    /// When the snapshot on its way was asked for.
+    /// When the snapshot on its way was asked for, and the longest wait for one so far.
     waiting: Option<f64>,
+    longest_wait: f64,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(Event)>,
 }
@@ -77,7 +84,7 @@ impl WorkerLink {
                 let data = e.data();
                 let mut inbox = inbox.borrow_mut();
                 if let Some(array) = data.dyn_ref::<js_sys::Float64Array>() {
-                    inbox.snapshot = Some(array.to_vec());
+                    inbox.snapshot = Some((array.to_vec(), dom::now_ms()));
                 } else if let Some(text) = data.as_string() {
                     inbox.failed.get_or_insert(text);
                 } else {
@@ -103,6 +110,7 @@ impl WorkerLink {
             built_at: 0,
             answered: false,
             waiting: None,
+            longest_wait: 0.0,
             _on_message: on_message,
             _on_error: on_error,
         })
@@ -136,7 +144,9 @@ impl WorkerLink {
             Some(asked) if !self.inbox.borrow().alive && now - asked > ALIVE_WITHIN_MS => {
                 self.fail("the training worker's script did not load")
             }
-            Some(asked) if now - asked > ANSWER_WITHIN_MS => self.fail("the training worker stopped answering"),
+            Some(asked) if now - asked > ANSWER_WITHIN_MS.max(PATIENCE_PER_WAIT * self.longest_wait) => {
+                self.fail("the training worker stopped answering")
+            }
             Some(_) => {}
         }
     }
@@ -144,8 +154,10 @@ impl WorkerLink {
     /// The snapshot that came since the last call, if any and if it is of the model in use,
     /// and whether it predates a command sent since (then its play/pause state is stale).
     pub fn take(&mut self) -> Option<Result<(Snapshot, bool), String>> {
-        let data = self.inbox.borrow_mut().snapshot.take()?;
-        self.waiting = None;
+        let (data, came) = self.inbox.borrow_mut().snapshot.take()?;
+        if let Some(asked) = self.waiting.take() {
+            self.longest_wait = self.longest_wait.max(came - asked);
+        }
         if !self.answered {
             self.answered = true;
             set_training_attr("worker");
@@ -158,6 +170,11 @@ impl WorkerLink {
             }
             Err(e) => Some(Err(e)),
         }
+    }
+
+    /// True once a snapshot has come (the worker trained).
+    pub fn answered(&self) -> bool {
+        self.answered
     }
 
     /// Why the worker stopped, if it did.

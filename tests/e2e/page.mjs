@@ -362,6 +362,22 @@ try {
     assert(after > before, `${before} → ${after}`);
     assert(q.errors.length === 0, q.errors.join(" | "));
     await q.context().close();
+
+    // ...unless its steps were slow (here slow motion, 5 a second; large settings alike):
+    // they would stall the page's frames, so it pauses with the latest model and says so
+    const s = await freshPage(browser, server);
+    await s.goto(`${server.url}#step_ms=200`);
+    await s.waitForFunction(() => document.body.dataset.training === "worker" && Number((document.querySelector("#status").textContent.match(/step (\d+)/) || [])[1]) >= 8, null, { timeout: 15000 });
+    await s.evaluate(() => window.saeWasm.worker.dispatchEvent(new ErrorEvent("error", { message: "test: the worker died" })));
+    await s.waitForFunction(() => document.body.dataset.training === "page", null, { timeout: 5000 });
+    const told = await s.textContent("#message");
+    const at = stepOf(await s.textContent("#status"));
+    await s.waitForTimeout(1000);
+    console.log(`     slow worker died: "${told}"`);
+    assert(/worker stopped \(test: the worker died\)\. Training is paused at step/.test(told), told);
+    assert(stepOf(await s.textContent("#status")) === at && /Play/.test(await s.textContent("#play")), "paused");
+    assert(s.errors.length === 0, s.errors.join(" | "));
+    await s.context().close();
   });
 
   await check("when the .wasm cannot load, the page says so (www/boot.js) instead of staying blank", async () => {
