@@ -76,6 +76,8 @@ pub struct Slice {
     pub mean: [Cost; MAX_LANES],
     /// Set when the slice stopped because training diverged.
     pub diverged: Option<Diverged>,
+    /// Milliseconds it took, on the clock it was given.
+    pub ms: f64,
 }
 
 /// Which model a lane trains, with its own knob values (in its table's order) and, where it
@@ -285,7 +287,8 @@ impl Trainer {
             for (s, lane) in sum.iter_mut().zip(&self.lanes) {
                 s.add(&lane.last);
             }
-            if now() - start >= budget_ms {
+            slice.ms = now() - start;
+            if slice.ms >= budget_ms {
                 break;
             }
         }

@@ -83,8 +83,10 @@ pub struct Session {
     step_ms: f64,
     last_step_at: f64,
     last_tick: f64,
-    /// Milliseconds of training so far (pauses excluded), for "edges after N s".
+    /// Milliseconds of training so far (pauses excluded), for "edges after N s", and the last
+    /// slice's.
     trained_ms: f64,
+    slice_ms: f64,
     rate: Rate,
     /// Steps and training seconds when the edges first formed in this run (and stayed), and
     /// when the current unbroken stretch of "formed" verdicts began.
@@ -123,6 +125,7 @@ impl Session {
             last_step_at: f64::NEG_INFINITY,
             last_tick: f64::NAN,
             trained_ms: 0.0,
+            slice_ms: 0.0,
             rate: Rate::default(),
             edges_at: None,
             formed_since: None,
@@ -178,7 +181,9 @@ impl Session {
     pub fn tick(&mut self, now: f64, clock: &mut dyn FnMut() -> f64, budget_ms: f64) -> Tick {
         let mut tick = Tick::default();
         if self.running && (now - self.last_tick).is_finite() {
-            self.trained_ms += (now - self.last_tick).clamp(0.0, MAX_TICK_GAP_MS);
+            // a step may take seconds (the convolutional autoencoder at the largest sizes):
+            // the last slice's own time counts in full
+            self.trained_ms += (now - self.last_tick).clamp(0.0, MAX_TICK_GAP_MS + self.slice_ms);
         }
         self.last_tick = now;
         if self.running && self.stop_after > 0 && self.trainer.steps() >= self.stop_after {
@@ -233,6 +238,7 @@ impl Session {
         event: &mut Option<Event>,
     ) -> u32 {
         let slice = self.trainer.run_budgeted(clock, budget_ms, max_steps);
+        self.slice_ms = if self.running { slice.ms } else { 0.0 };
         if let Some(d) = slice.diverged {
             self.running = false;
             *event = Some(Event::Diverged(d));

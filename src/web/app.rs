@@ -405,7 +405,15 @@ impl App {
         let steps = self.session().trainer().steps();
         let per_second = self.host.session_mut().steps_per_second(now);
         let cost = self.history().last().map(|p| format!(" · cost {:.3}", p.total)).unwrap_or_default();
-        let rate = if self.session().running() { format!(" · {per_second:.0} steps/s") } else { " · paused".into() };
+        let elapsed = self.session().trained_seconds();
+        let rate = match self.session().running() {
+            // steps of seconds (the convolutional autoencoder at the largest sizes) read as such
+            true if per_second < 1.0 && steps > 0 && elapsed >= steps as f64 => {
+                format!(" · {:.1} s per step", elapsed / steps as f64)
+            }
+            true => format!(" · {per_second:.0} steps/s"),
+            false => " · paused".into(),
+        };
         let formed = match self.session().edges_at() {
             Some((s, t)) if formed_now => format!(" (formed at step {s}, {t:.1} s)"),
             Some((s, _)) => format!(" (had formed at step {s})"),
@@ -416,7 +424,6 @@ impl App {
         let positions =
             self.host.pictures().train.iter().map(|i| ((i.width + 1 - p) * (i.height + 1 - p)) as f64).sum::<f64>();
         let epochs = steps as f64 * self.params.batch as f64 / positions;
-        let elapsed = self.session().trained_seconds();
         self.ui.status.set_text_content(Some(&format!(
             "step {steps}{rate}{cost} · {epochs:.2} epochs · {elapsed:.0} s · edge detectors {edge_units}/{units}{formed}"
         )));

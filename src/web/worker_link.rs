@@ -20,10 +20,13 @@ use js_sys::Reflect;
 
 /// How long a snapshot may take before the worker counts as stuck, at least. A snapshot waits
 /// for the step under way, and one step of the convolutional autoencoder at the largest
-/// settings takes seconds (its first one, with the pictures made, 10–15 s on a busy 2-core
-/// machine), so the patience is also [`PATIENCE_PER_WAIT`] times the longest wait seen so far.
-/// A worker that fails says so at once (its error event); this is for one that hangs.
+/// settings takes seconds (10–40 s on a busy 2-core machine), so the patience is also
+/// [`PATIENCE_PER_WAIT`] times the longest wait seen so far, and before the first snapshot
+/// (the first step, after the pictures are made) [`FIRST_ANSWER_WITHIN_MS`]. A worker that
+/// fails says so at once (its error event); this is for one that hangs.
 const ANSWER_WITHIN_MS: f64 = 30_000.0;
+/// See [`ANSWER_WITHIN_MS`].
+const FIRST_ANSWER_WITHIN_MS: f64 = 120_000.0;
 /// See [`ANSWER_WITHIN_MS`].
 const PATIENCE_PER_WAIT: f64 = 3.0;
 /// How long its script may take to say it loaded.
@@ -144,9 +147,7 @@ impl WorkerLink {
             Some(asked) if !self.inbox.borrow().alive && now - asked > ALIVE_WITHIN_MS => {
                 self.fail("the training worker's script did not load")
             }
-            Some(asked) if now - asked > ANSWER_WITHIN_MS.max(PATIENCE_PER_WAIT * self.longest_wait) => {
-                self.fail("the training worker stopped answering")
-            }
+            Some(asked) if now - asked > self.patience() => self.fail("the training worker stopped answering"),
             Some(_) => {}
         }
     }
@@ -169,6 +170,14 @@ impl WorkerLink {
                 Some(Ok((s, stale)))
             }
             Err(e) => Some(Err(e)),
+        }
+    }
+
+    /// How long the snapshot on its way may take (see [`ANSWER_WITHIN_MS`]).
+    fn patience(&self) -> f64 {
+        match self.answered {
+            false => FIRST_ANSWER_WITHIN_MS,
+            true => ANSWER_WITHIN_MS.max(PATIENCE_PER_WAIT * self.longest_wait),
         }
     }
 
