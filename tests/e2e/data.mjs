@@ -208,7 +208,7 @@ try {
     await p.context().close();
   });
   await check("a two-latent VAE on the digits shows its latent plane and where the digits land", async () => {
-    const p = await freshPage(browser, server);
+    let p = await freshPage(browser, server);
     await p.goto(`${server.url}#data=digits&whiten=off&models=vae&hidden=2`);
     await p.waitForFunction(() => !document.querySelector("#latent-panel").hidden, null, { timeout: 20000 });
     await p.waitForTimeout(2500); // the panel redraws once a second
@@ -225,8 +225,11 @@ try {
     assert(/797 test digits/.test(await p.textContent("#latent-caption")), await p.textContent("#latent-caption"));
     await p.locator("#latent-panel").screenshot({ path: `${outDir}/latent-plane.png` });
     assert(!(await p.isVisible("#latent-traverse")), "no traversal beside the plane");
+    assert(p.errors.length === 0, p.errors.join(" | "));
+    await p.context().close();
+    // each case in a fresh profile: a reload would bring back the autosaved model
+    p = await freshPage(browser, server);
     await p.goto(`${server.url}#data=digits&whiten=off&models=vae&hidden=12`);
-    await p.reload();
     await p.waitForFunction(() => /latent \(Var μ\)/.test(document.querySelector("#latent-caption")?.textContent ?? ""), null, { timeout: 20000 });
     const traverse = await colours("#latent-traverse");
     const caption = await p.textContent("#latent-caption");
@@ -234,9 +237,11 @@ try {
     assert(traverse > 20 && !(await p.isVisible("#latent-scatter")), `traversal drawn, scatter hidden: ${traverse}`);
     assert(/the 9 whose posterior mean/.test(caption), caption);
     await p.locator("#latent-panel").screenshot({ path: `${outDir}/latent-traversal.png` });
+    assert(p.errors.length === 0, p.errors.join(" | "));
+    await p.context().close();
+    p = await freshPage(browser, server);
     await p.goto(`${server.url}#data=digits&whiten=off`);
-    await p.reload();
-    await p.waitForSelector("#status");
+    await p.waitForFunction(() => /step [1-9]/.test(document.querySelector("#status")?.textContent ?? ""), null, { timeout: 20000 });
     await p.waitForTimeout(1500);
     assert(!(await p.isVisible("#latent-panel")), "hidden unless a VAE is followed");
     assert(p.errors.length === 0, p.errors.join(" | "));
