@@ -120,7 +120,9 @@ fn fine_tuning_the_stack_with_the_classifier_on_top() {
 }
 
 /// The fine-tune's numbers for the README, 25 + 25 and 100 + 100 units, seeds 1–3:
-/// `cargo test --release --test digits -- --ignored --nocapture fine_tune_table`.
+/// `CARGO_PROFILE_DEV_OPT_LEVEL=3 cargo test --test digits -- --ignored --nocapture fine_tune_table`
+/// (measured 2026-12-01: before 78.5 / 76.8 / 81.9 % → after 90.8 / 88.2 / 89.8 % at 25 + 25,
+/// 80.9 / 82.9 / 81.1 % → 90.3 / 90.7 / 90.8 % at 100 + 100; raw pixels 93.1 %).
 #[test]
 #[ignore]
 fn fine_tune_table() {

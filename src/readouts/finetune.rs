@@ -26,8 +26,8 @@
 //! iterations, in f64 and a fixed order, so the same model and digits give the same network
 //! natively and in the page. Not the softmax's Nesterov descent: layer 2's codes on the digits
 //! barely vary (σ ≈ 10⁻⁴ measured, about their mean ρ₂), so the standardisation multiplies the
-//! encoders' gradient by ~10⁴ and their curvature by ~10⁸ against the classifier's; one step
-//! size diverged for every rate tried (0.5 down to 10⁻³ on the encoders). Adam's per-parameter
+//! encoders' gradient by ~10⁴ and their curvature by ~10⁸ against the classifier's; Nesterov
+//! diverged at every encoder step size tried (10⁻¹ to 10⁻³, the classifier's at 0.5). Adam's per-parameter
 //! scaling makes every weight move by about the learning rate, whatever its gradient's size.
 //! L-BFGS (UFLDL's choice, `sae-train --lbfgs`) would adapt too, but its line search's
 //! evaluations cannot be cut into a frame's worth. One iteration at 100 + 100 units is ~45 M
