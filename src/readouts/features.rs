@@ -1,11 +1,14 @@
 //! What learned features are for: self-taught learning on the digits. A softmax classifier
 //! ([`super::softmax`]) is trained on the 1 000 training digits and tested on the other 797,
 //! on three kinds of input of the same pictures: the raw pixels, their PCA codes with as many
-//! components as the model has units, and the model's codes. The digits are normalised as the
+//! components as the model has units, and the model's codes. A stacked autoencoder whose layer 2
+//! has trained gets one row more: the whole network fine-tuned with the classifier on top
+//! ([`super::finetune`]), from its layer-2 codes' classifier. The digits are normalised as the
 //! sampler normalises every patch (its σ), so the model sees them as it saw them in training.
 
 use nalgebra::DMatrix;
 
+use super::finetune::{Encoder, FineTune};
 use super::pca::principal_components;
 use super::softmax::Softmax;
 use crate::data::{digit_split, normalize_patches, Digits};
@@ -102,21 +105,48 @@ impl DigitPatches {
         }
     }
 
-    /// The codes of `model` (named `name`).
+    /// The codes of `model` (named `name`); a fine-tunable stack's are its layer 2's.
     pub fn codes(&self, name: &str, model: &mut dyn Model<f32>, ctx: &Ctx) -> Features {
+        let input = match Encoder::of(model) {
+            Some(_) => format!("{name} layer-2 codes (before fine-tune)"),
+            None => format!("{name} codes"),
+        };
         let mut encode = |x: &DMatrix<f32>| {
             let mut codes = DMatrix::zeros(model.hidden(), x.ncols());
             model.encode(x, ctx, &mut codes);
             codes
         };
         let (train, test) = (encode(&self.train), encode(&self.test));
-        Features { input: format!("{name} codes"), train, test }
+        Features { input, train, test }
+    }
+
+    /// The network of `encoder` with `before`, the classifier fitted to its codes, on top, not
+    /// fine-tuned yet (the page fine-tunes it a slice per frame).
+    pub fn fine_tune(&self, encoder: &Encoder, before: &Softmax) -> FineTune {
+        FineTune::new(encoder, before, &self.train, &self.train_labels)
+    }
+
+    /// The row of the fine-tuned network `tuned` of the model named `name`.
+    pub fn tuned_row(&self, name: &str, tuned: &FineTune) -> Accuracy {
+        Accuracy {
+            input: format!("{name} fine-tuned with the classifier"),
+            dims: tuned.hidden(),
+            test: tuned.accuracy(&self.test, &self.test_labels),
+            train: tuned.accuracy(&self.train, &self.train_labels),
+        }
     }
 
     /// The whole table for `model`: raw pixels, PCA with as many components as it has units,
-    /// its codes.
+    /// its codes, and for a stack whose layer 2 has trained, the stack fine-tuned.
     pub fn table(&self, name: &str, model: &mut dyn Model<f32>, ctx: &Ctx) -> Vec<Accuracy> {
         let h = model.hidden();
-        [self.raw(), self.pca(h), self.codes(name, model, ctx)].iter().map(|f| self.score(f)).collect()
+        let mut rows: Vec<Accuracy> = [self.raw(), self.pca(h)].iter().map(|f| self.score(f)).collect();
+        let codes = self.codes(name, model, ctx);
+        let before = self.classifier(&codes).fit();
+        rows.push(self.row(&codes, &before));
+        if let Some(encoder) = Encoder::of(model) {
+            rows.push(self.tuned_row(name, &self.fine_tune(&encoder, &before).fit()));
+        }
+        rows
     }
 }

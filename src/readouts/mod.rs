@@ -15,6 +15,9 @@
 //! - [`held_out`]: the cost on a fixed set of patches that training never updates on.
 //! - [`features`] and [`softmax`]: what codes are for, a digit classifier on them against raw
 //!   pixels and PCA (self-taught learning).
+//! - [`finetune`]: the stacked autoencoder and that classifier as one network, fine-tuned on
+//!   the labels (UFLDL's stacked-autoencoder exercise). Here rather than beside the model: it
+//!   is a classifier read off a trained model, which it copies and never changes.
 //! - [`latent`]: a VAE's latent plane (decodings over a grid, prior samples) and where pictures land.
 //! - [`test_image`]: the whole-image panel's picture with paint, a pasted object and noise.
 
@@ -24,6 +27,7 @@ pub mod code_stats;
 pub mod conv_image;
 pub mod csv;
 pub mod features;
+pub mod finetune;
 pub mod held_out;
 pub mod image_recon;
 pub mod latent;

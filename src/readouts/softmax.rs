@@ -87,15 +87,7 @@ impl Softmax {
             // Nesterov: the gradient at the look-ahead point W + μV
             let ahead = &self.w + MOMENTUM * &self.v;
             self.p = &ahead * &self.x;
-            let mut loss = 0.0;
-            for (j, mut col) in self.p.column_iter_mut().enumerate() {
-                let top = col.max();
-                col.iter_mut().for_each(|z| *z = (*z - top).exp());
-                let sum = col.sum();
-                col /= sum;
-                loss -= col[self.labels[j]].max(f64::MIN_POSITIVE).ln();
-                col[self.labels[j]] -= 1.0;
-            }
+            let loss = cross_entropy_deltas(&mut self.p, &self.labels);
             self.grad = &self.p * self.x.transpose() / m;
             let d = self.x.nrows() - 1;
             let mut decay = 0.0;
@@ -111,6 +103,12 @@ impl Softmax {
             self.iterations += 1;
         }
         self.cost
+    }
+
+    /// The fitted weights (k × d+1, the biases last) and the standardisation they read the
+    /// features through: per feature, the training mean and 1/deviation.
+    pub fn parts(&self) -> (&DMatrix<f64>, &[f64], &[f64]) {
+        (&self.w, &self.mean, &self.inv_std)
     }
 
     /// Fits to the end.
@@ -140,6 +138,22 @@ impl Softmax {
         let right = self.predict(features).iter().zip(labels).filter(|(p, &l)| **p == l as usize).count();
         right as f64 / labels.len().max(1) as f64
     }
+}
+
+/// Turns class scores `p` (k×m, one picture per column) into P − Y, the cross-entropy's
+/// gradient with respect to the scores (softmax probabilities minus the one-hot labels), and
+/// returns the summed cross-entropy −Σⱼ log P(labelⱼ).
+pub fn cross_entropy_deltas(p: &mut DMatrix<f64>, labels: &[usize]) -> f64 {
+    let mut loss = 0.0;
+    for (mut col, &label) in p.column_iter_mut().zip(labels) {
+        let top = col.max();
+        col.iter_mut().for_each(|z| *z = (*z - top).exp());
+        let sum = col.sum();
+        col /= sum;
+        loss -= col[label].max(f64::MIN_POSITIVE).ln();
+        col[label] -= 1.0;
+    }
+    loss
 }
 
 #[cfg(test)]

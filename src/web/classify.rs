@@ -2,13 +2,16 @@
 //! model's codes against the same classifier on raw pixels and on PCA codes of the same size
 //! ([`crate::readouts::features`]), the table `sae-train eval --classify` prints. The three
 //! fits run a few milliseconds per frame, so the page answers while they run; the codes are
-//! those of the page's copy of the trained model when the button is pressed.
+//! those of the page's copy of the trained model when the button is pressed. A stacked model
+//! whose layer 2 has trained gets a fourth row, the whole stack fine-tuned with the classifier
+//! on top ([`crate::readouts::finetune`]), a slice of its gradient at a time.
 
 use wasm_bindgen::JsValue;
 use web_sys::{Element, HtmlButtonElement, HtmlElement};
 
 use super::dom::{self, find};
 use crate::readouts::features::{Accuracy, DigitPatches, Features};
+use crate::readouts::finetune::{self, Encoder, FineTune};
 use crate::readouts::softmax::{Softmax, ITERATIONS};
 use crate::session::Session;
 
@@ -17,12 +20,16 @@ const BUDGET_MS: f64 = 6.0;
 /// Iterations between clock reads.
 const CHUNK: usize = 5;
 
-/// The fits under way: the features left, the one being fitted, the rows done.
+/// The fits under way: the features left, the one being fitted, the rows done; for a stack,
+/// its encoders (until its codes' classifier is done) and then its fine-tune.
 struct Job {
     digits: DigitPatches,
     left: Vec<Features>,
     fitting: Option<(Features, Softmax)>,
     rows: Vec<Accuracy>,
+    name: &'static str,
+    encoder: Option<Encoder>,
+    tuning: Option<FineTune>,
 }
 
 /// The panel and its fits.
@@ -77,6 +84,14 @@ impl ClassifyPanel {
         let Some(job) = self.job.as_mut() else { return };
         let t0 = dom::now_ms();
         while dom::now_ms() - t0 < BUDGET_MS {
+            if let Some(tune) = job.tuning.as_mut() {
+                tune.step(1);
+                if tune.done() {
+                    job.rows.push(job.digits.tuned_row(job.name, tune));
+                    job.tuning = None;
+                }
+                continue;
+            }
             let (features, fit) = match job.fitting.as_mut() {
                 Some(f) => f,
                 None => {
@@ -88,6 +103,10 @@ impl ClassifyPanel {
             fit.step(CHUNK);
             if fit.done() {
                 job.rows.push(job.digits.row(features, fit));
+                // the codes are fitted last: the stack's fine-tune starts from their classifier
+                if let Some(encoder) = job.left.is_empty().then(|| job.encoder.take()).flatten() {
+                    job.tuning = Some(job.digits.fine_tune(&encoder, fit));
+                }
                 job.fitting = None;
             }
         }
@@ -112,17 +131,23 @@ impl ClassifyPanel {
             })
             .collect();
         self.rows.set_inner_html(&html);
-        let text = match &job.fitting {
-            Some((f, fit)) => {
+        let text = match (&job.fitting, &job.tuning) {
+            (_, Some(tune)) => format!(
+                "Fine-tuning the {} with the classifier on top: {} of {} iterations…",
+                job.name,
+                tune.iterations(),
+                finetune::ITERATIONS
+            ),
+            (Some((f, fit)), None) => {
                 format!("Fitting the classifier on the {}: {} of {ITERATIONS} iterations…", f.input, fit.iterations())
             }
-            None if job.left.is_empty() => {
+            (None, None) if job.left.is_empty() => {
                 self.button.set_disabled(false);
                 let done = summary(&job.rows);
                 self.job = None;
                 done
             }
-            None => String::new(),
+            (None, None) => String::new(),
         };
         self.progress.set_text_content(Some(&text));
     }
@@ -136,13 +161,24 @@ fn start(session: &mut Session) -> Job {
     let name = trainer.lane_config(followed).spec.name;
     let (model, ctx) = trainer.model_ctx_mut(followed);
     let left = vec![digits.codes(name, model, &ctx), digits.pca(model.hidden()), digits.raw()];
-    Job { digits, left, fitting: None, rows: Vec::new() }
+    let encoder = Encoder::of(model);
+    Job { digits, left, fitting: None, rows: Vec::new(), name, encoder, tuning: None }
 }
 
-/// One sentence on the finished table: how the codes compare with the pixels.
+/// One sentence on the finished table: how the codes (or the fine-tuned stack) compare with
+/// the pixels.
 fn summary(rows: &[Accuracy]) -> String {
-    match (rows.first(), rows.last()) {
-        (Some(raw), Some(codes)) if rows.len() == 3 => {
+    match rows {
+        [raw, _, before, tuned] => {
+            let verb = if tuned.test > raw.test { "beats" } else { "does not beat" };
+            format!(
+                "Done: fine-tuned with the classifier, the stack reads {:.1} % of the 797 test digits (from {:.1} % on its layer-2 codes before) and {verb} the raw pixels ({:.1} %).",
+                100.0 * tuned.test,
+                100.0 * before.test,
+                100.0 * raw.test
+            )
+        }
+        [raw, _, codes] => {
             let verb = if codes.test > raw.test { "beat" } else { "do not beat" };
             format!(
                 "Done: the {} {verb} the raw pixels on the 797 test digits ({:.1} % against {:.1} %).",

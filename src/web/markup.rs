@@ -197,7 +197,9 @@ pub fn html() -> String {
     <h2>Features for a classifier</h2>
     <p class="explain">What learned features are for (self-taught learning): a linear (softmax) classifier learns to
       tell the ten digits apart from 1 000 digits and is tested on the 797 it never saw, once on the raw pixels, once on
-      their PCA codes of the same size as the model's code, and once on the model's codes as they are now.</p>
+      their PCA codes of the same size as the model's code, and once on the model's codes as they are now. A stacked
+      autoencoder whose layer 2 has trained (phase 2 or 3) gets a fourth row: the whole stack fine-tuned on the labels
+      with the classifier on top.</p>
     <div class="test-controls">
       <button type="button" id="classify">Classify the 797 test digits</button>
       <span class="hint" id="classify-progress" aria-live="polite"></span>

@@ -183,27 +183,35 @@ try {
     await p.locator("#filters").screenshot({ path: `${outDir}/native-in-page.png` });
     await p.context().close();
   });
-  await check("digits: the classifier table in the page equals the native trainer's for the same model", async () => {
+  // the sparse autoencoder's table (raw pixels, PCA, codes), and a stack's in phase 2 (its
+  // layer-2 codes, then the stack fine-tuned with the classifier on top)
+  const tables = [
+    ["the classifier table", "", (rows) => rows.length === 3 && /codes$/.test(rows[2][0])],
+    ["a stack's table with its fine-tune", "&models=stacked&stacked.phase=2",
+      (rows) => rows.length === 4 && /before fine-tune/.test(rows[2][0]) && /fine-tuned with the classifier$/.test(rows[3][0])],
+  ];
+  for (const [what, extra, shape] of tables) await check(`digits: ${what} in the page equals the native trainer's for the same model`, async () => {
     const p = await freshPage(browser, server);
-    await p.goto(`${server.url}#data=digits&whiten=off&stop=800&seed=3`);
+    await p.goto(`${server.url}#data=digits&whiten=off&stop=800&seed=3${extra}`);
     await p.waitForFunction(() => /^step 800 .*paused/.test(document.querySelector("#status")?.textContent ?? ""), null, { timeout: 60000 });
     assert(await p.isVisible("#classify-panel"), "the panel shows with the digits");
     await p.click("#classify");
-    await p.waitForFunction(() => /^Done/.test(document.querySelector("#classify-progress")?.textContent ?? ""), null, { timeout: 60000 });
+    await p.waitForFunction(() => /^Done/.test(document.querySelector("#classify-progress")?.textContent ?? ""), null, { timeout: 120000 });
     const rows = await p.$$eval("#classify-rows tr", (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
     console.log(`     ${rows.map((r) => r.join(" · ")).join(" | ")}`);
     console.log(`     ${await p.textContent("#classify-progress")}`);
-    assert(rows.length === 3 && rows[0][0] === "raw pixels" && /codes$/.test(rows[2][0]), JSON.stringify(rows));
+    assert(rows[0][0] === "raw pixels" && shape(rows), JSON.stringify(rows));
     await p.click("summary");
     const [d] = await Promise.all([p.waitForEvent("download"), p.click("#save")]);
-    const saved = `${outDir}/digits-model.json`;
+    const saved = `${outDir}/digits-model${extra ? "-stacked" : ""}.json`;
     await d.saveAs(saved);
     const native = JSON.parse(execFileSync(cli, ["eval", saved, "--patches", "200", "--classify", "--json"]).toString()).classify;
+    assert(native.length === rows.length, `page ${rows.length} rows, native ${native.length}`);
     for (const [i, r] of native.entries()) {
       const page = Number(rows[i][2].replace(" %", "")) / 100;
       assert(rows[i][0] === r.input && Math.abs(page - r.test) < 0.0015, `${r.input}: page ${rows[i][2]}, native ${r.test}`);
     }
-    await p.screenshot({ path: `${outDir}/digits-classify.png`, fullPage: true });
+    await p.screenshot({ path: `${outDir}/digits-classify${extra ? "-stacked" : ""}.png`, fullPage: true });
     assert(p.errors.length === 0, p.errors.join(" | "));
     await p.context().close();
   });

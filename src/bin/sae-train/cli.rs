@@ -90,7 +90,8 @@ pub struct EvalArgs {
     pub json: bool,
     /// Also the self-taught-learning table on the handwritten digits (an 8×8 model): a softmax
     /// classifier on the model's codes against raw pixels and PCA, 1 000 digits to train, 797
-    /// to test, as the page's "Features for a classifier" computes it.
+    /// to test, as the page's "Features for a classifier" computes it; for a stacked model whose
+    /// layer 2 has trained, its layer-2 codes and the stack fine-tuned with the classifier on top.
     #[arg(long)]
     pub classify: bool,
 }

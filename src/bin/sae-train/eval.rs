@@ -101,7 +101,8 @@ fn lane_of(spec: &'static ModelSpec, params: &Params) -> LaneConfig {
 
 /// The digits table for `model`: the digits normalised as a trainer of the model's settings
 /// on the digits normalises them (so a model trained on digits sees its own σ), then raw
-/// pixels, PCA with as many components as units, and the model's codes.
+/// pixels, PCA with as many components as units, and the model's codes (a trained stack's
+/// layer-2 codes, then the stack fine-tuned with the classifier on top).
 fn classify(
     params: &Params,
     hyper: ValidHyper,
