@@ -9,6 +9,7 @@ use nalgebra::DMatrix;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlCanvasElement, HtmlElement};
 
+use super::conv_panel::ConvPanel;
 use super::dom::find;
 use super::view::{
     filters::FilterView, firing::FiringView, image_view::ImageView, latent_scatter::LatentScatterView,
@@ -60,6 +61,8 @@ pub struct Panels {
     latent_scatter: LatentScatterView,
     latent_caption: HtmlElement,
     latent_digits: Option<(f32, DigitPatches)>,
+    /// A convolutional model's whole image in one pass and its feature maps.
+    conv: ConvPanel,
     /// The whole-image panel's picture, with the user's paint, objects and noise.
     pub test: TestImage,
     /// Where the current paint stroke is, to join it to the next point.
@@ -122,6 +125,7 @@ impl Panels {
             latent_scatter: LatentScatterView::new(find::<HtmlCanvasElement>(root, "#latent-scatter")?)?,
             latent_caption: find(root, "#latent-caption")?,
             latent_digits: None,
+            conv: ConvPanel::new(root)?,
             test: TestImage::new(&trainer.sampler().images()[0], IMAGE_CROP, TEST_NOISE_SEED),
             brush_at: None,
             key_brush: None,
@@ -335,6 +339,11 @@ impl Panels {
         };
         self.latent_caption.set_text_content(Some(&caption));
         Ok(())
+    }
+
+    /// The convolutional model's whole-image panel (hidden unless the followed model is one).
+    pub fn draw_conv(&mut self, session: &Session) -> Result<(), JsValue> {
+        self.conv.draw(session, &self.test, IMAGE_CROP)
     }
 
     /// Paints on the test picture at the pointer (CSS offset on the image canvas), joined to
