@@ -118,7 +118,7 @@ fn patch_side(n: usize) -> usize {
 }
 
 /// The sparsity rule of the `winners` knob.
-fn select(ctx: &Ctx) -> Select {
+pub fn select(ctx: &Ctx) -> Select {
     match ctx.knob(KNOB_WINNERS, SPEC.knobs[KNOB_WINNERS].default).round() as usize {
         0 => Select::All,
         n => Select::Winners(n),

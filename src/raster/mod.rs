@@ -8,6 +8,7 @@
 //!   [`fitted_range`] and friends: its default view, fitted to the run.
 //! - [`PlotBox`], [`draw_bars`] and friends: bar charts as pixels (ρ̂ per unit, firing).
 //! - [`heat`], [`error_scale`]: the red error colour map and its robust scale.
+//! - [`draw_feature_maps`]: a convolutional model's kernels, each beside its feature map.
 //! - [`Triptych`], [`UnitDetailLayout`]: where the image views' pictures go.
 //! - [`draw_trajectory`]: sparse coding's code over its FISTA iterations.
 //! - [`write_sig`] and friends: label numbers written into reused strings.
@@ -16,6 +17,7 @@ mod bars;
 mod chart;
 mod colormap;
 mod diagram;
+mod feature_maps;
 mod fit;
 mod inference;
 mod layout;
@@ -27,6 +29,7 @@ pub use bars::{bar_span, draw_bars, integer_ticks, legend_lefts, log_frac, PlotB
 pub use chart::{format_cost, log_range, step_range, MAX_DECADES};
 pub use colormap::{abs_quantile, error_scale, heat, heat_of, PATCH_ERROR_FULL};
 pub use diagram::{DiagramLayout, MARGIN as DIAGRAM_MARGIN};
+pub use feature_maps::{draw_feature_maps, MapGrid, KEPT_PX};
 pub use fit::{fit_start, fitted_range, format_linear, format_step, log_ticks, WARMUP_STEPS};
 pub use inference::{code_colour, draw_trajectory, l0_per_iteration};
 pub use layout::{Triptych, UnitDetailLayout, MARGIN as LAYOUT_MARGIN, MAX_TOP};

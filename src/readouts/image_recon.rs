@@ -100,15 +100,7 @@ pub fn reconstruct_noisy(
         return ImageRecon::default();
     }
 
-    // column b = by·gx + bx holds the patch at tile (bx, by), pixel (x, y) at row y·p + x
-    let mut x = DMatrix::zeros(n, m);
-    for (b, col) in x.as_mut_slice().chunks_exact_mut(n).enumerate() {
-        let (x0, y0) = ((b % gx) * p, (b / gx) * p);
-        for (y, dst) in col.chunks_exact_mut(p).enumerate() {
-            let start = (y0 + y) * img.width + x0;
-            dst.copy_from_slice(&img.pixels[start..start + p]);
-        }
-    }
+    let mut x = cut_tiles(img, p, gx, gy);
     normalize_patches(&mut x, sigma);
     let clean = x.clone();
     if !noise.is_empty() && scale != 0.0 {
@@ -124,24 +116,45 @@ pub fn reconstruct_noisy(
     model.encode(&x, ctx, &mut codes);
     model.decode(&codes, &mut x_hat);
 
-    let mut out = ImageRecon {
+    // each tile's mean squared error, on all of its pixels
+    let mut mse = x.clone();
+    for (mut e, r) in mse.column_iter_mut().zip(x_hat.column_iter()) {
+        let v = e.iter().zip(r.iter()).map(|(&a, &r)| (r - a) * (r - a)).sum::<f32>() / n as f32;
+        e.fill(v);
+    }
+    ImageRecon {
         width,
         height,
-        original: vec![0.0; width * height],
-        clean: vec![0.0; width * height],
-        recon: vec![0.0; width * height],
-        error: vec![0.0; width * height],
-    };
-    let tiles = x.as_slice().chunks_exact(n).zip(clean.as_slice().chunks_exact(n));
-    for (b, ((xc, cc), rc)) in tiles.zip(x_hat.as_slice().chunks_exact(n)).enumerate() {
-        let mse = xc.iter().zip(rc).map(|(&a, &r)| (r - a) * (r - a)).sum::<f32>() / n as f32;
+        original: untile(&x, p, gx),
+        clean: untile(&clean, p, gx),
+        recon: untile(&x_hat, p, gx),
+        error: untile(&mse, p, gx),
+    }
+}
+
+/// The `gx`×`gy` non-overlapping p×p tiles at the top left of `img`, one per column: column
+/// b = by·gx + bx holds the tile at (bx, by), its pixel (x, y) at row y·p + x.
+pub(crate) fn cut_tiles(img: &Image, p: usize, gx: usize, gy: usize) -> DMatrix<f32> {
+    let mut x = DMatrix::zeros(p * p, gx * gy);
+    for (b, col) in x.as_mut_slice().chunks_exact_mut(p * p).enumerate() {
         let (x0, y0) = ((b % gx) * p, (b / gx) * p);
-        for y in 0..p {
+        for (y, dst) in col.chunks_exact_mut(p).enumerate() {
+            let start = (y0 + y) * img.width + x0;
+            dst.copy_from_slice(&img.pixels[start..start + p]);
+        }
+    }
+    x
+}
+
+/// The inverse of [`cut_tiles`]: the tiles (one per column, `gx` across) as one row-major picture.
+pub(crate) fn untile(tiles: &DMatrix<f32>, p: usize, gx: usize) -> Vec<f32> {
+    let width = gx * p;
+    let mut out = vec![0.0; tiles.len()];
+    for (b, tile) in tiles.as_slice().chunks_exact(p * p).enumerate() {
+        let (x0, y0) = ((b % gx) * p, (b / gx) * p);
+        for (y, row) in tile.chunks_exact(p).enumerate() {
             let at = (y0 + y) * width + x0;
-            out.original[at..at + p].copy_from_slice(&xc[y * p..(y + 1) * p]);
-            out.clean[at..at + p].copy_from_slice(&cc[y * p..(y + 1) * p]);
-            out.recon[at..at + p].copy_from_slice(&rc[y * p..(y + 1) * p]);
-            out.error[at..at + p].fill(mse);
+            out[at..at + p].copy_from_slice(row);
         }
     }
     out

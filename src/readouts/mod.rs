@@ -7,7 +7,7 @@
 //! - [`pca`]: principal components of a batch of patches, the non-sparse baseline.
 //! - [`image_recon`]: a whole image cut into patches, reconstructed, with a per-patch error map.
 //! - [`conv_image`]: a convolutional model's kernels over the whole image at once: no seams,
-//!   a per-pixel error map.
+//!   a per-pixel error map, its feature maps, and the seams tile by tile beside it.
 //! - [`top_patches`]: for each hidden unit, the recent patches that excite it most.
 //! - [`bars`]: the same for the bars dataset: units that pick out a single bar.
 //! - [`verdict`]: "edges formed?" in a sentence, from [`crate::model::edges`].
@@ -39,7 +39,7 @@ pub mod verdict;
 
 pub use bars::{bar_match, bar_verdict, BAR_MATCH_MIN};
 pub use code_stats::{firing_histogram, unit_status, CodeStats, CodeTracker, UnitStatus, ACTIVE_THRESHOLD};
-pub use conv_image::reconstruct_whole;
+pub use conv_image::{conv_whole, reconstruct_whole, seam_and_inside, ConvWhole, FeatureMaps};
 pub use csv::{history_csv, CsvLane};
 pub use held_out::HeldOut;
 pub use image_recon::{noise_passed, reconstruct_image, reconstruct_noisy, ImageRecon};

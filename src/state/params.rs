@@ -51,6 +51,7 @@ pub const HIDEABLE: &[&str] = &[
     "pca",
     "classify",
     "latent",
+    "conv",
     "explain",
     "export",
     "save",

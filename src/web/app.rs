@@ -90,6 +90,9 @@ pub struct App {
     /// The readout panels are drawn on this frame (the one after the cost chart).
     panels_next: bool,
     last_slow_readout: f64,
+    /// The convolutional model's panel is drawn on this frame (the one after the slow
+    /// readouts: one frame could not hold both, 15–25 ms of wasm each).
+    conv_next: bool,
     pub(crate) ui: Ui,
     filters: FilterView,
     /// The first lane's filters, reused every frame.
@@ -176,6 +179,7 @@ pub fn build(root: &Element) -> Result<Rc<RefCell<App>>, JsValue> {
         last_readout: f64::NEG_INFINITY,
         panels_next: false,
         last_slow_readout: f64::NEG_INFINITY,
+        conv_next: false,
         ui,
     };
     app.use_worker(worker);
@@ -236,7 +240,7 @@ impl App {
                 // spend several ms drawing, more with two models: they train for less, so they
                 // stay in budget
                 let slow_due = now - self.last_slow_readout >= SLOW_READOUT_MS;
-                let drawing = readout_due || self.panels_next || slow_due;
+                let drawing = readout_due || self.panels_next || slow_due || self.conv_next;
                 let budget = if drawing { READOUT_FRAME_BUDGET_MS } else { TRAIN_BUDGET_MS };
                 self.host.session_mut().tick(now, &mut dom::now_ms, budget)
             }
@@ -391,10 +395,13 @@ impl App {
             let formed = verdict.level == VerdictLevel::Formed;
             self.host.session_mut().note_verdict(formed);
             self.update_status(now, verdict.edge_units, verdict.units, formed);
+        } else if std::mem::take(&mut self.conv_next) {
+            self.panels.draw_conv(self.host.session())?;
         } else if now - self.last_slow_readout >= SLOW_READOUT_MS * if chart_due { 2.0 } else { 1.0 } {
             // not on a chart frame, unless frames are so slow that it would starve
             self.panels.draw_slow(self.host.session_mut())?;
             self.latent.draw(self.host.session_mut(), self.params.data)?;
+            self.conv_next = true;
             self.last_slow_readout = now;
         }
         Ok(())

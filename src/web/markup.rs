@@ -181,6 +181,20 @@ pub fn html() -> String {
       training data are rebuilt badly and light up. Add noise to see how little of it gets through the narrow code
       into the reconstruction; the denoising preset trains for exactly that.</p>
   </section>
+  <section data-hide="conv" class="panel wide" id="conv-panel" hidden>
+    <h2>The whole image in one pass (convolutional autoencoder)</h2>
+    <canvas id="conv-image" width="1000" height="330" role="img"
+      aria-label="The test picture rebuilt tile by tile and in one pass, and the one pass's per-pixel error map"></canvas>
+    <p class="test-score" id="conv-figures" aria-live="off"></p>
+    <p class="explain">Tile by tile, each 8×8 tile of the picture above goes through the model's own pass on its own, as
+      a training patch does (the panel above decodes each tile from its code alone, each map's largest value: a coarser
+      sketch). In one pass the kernels run over the whole picture at once, so no pixel sits at a tile's border and the
+      seams go. Paint on the picture above or paste an object: where it is unlike what the model learned, the error
+      map lights up, which is what anomaly detection thresholds.</p>
+    <canvas id="conv-maps" width="1000" height="600" role="img"
+      aria-label="Each kernel beside its feature map over the test picture"></canvas>
+    <p class="explain" id="conv-maps-caption"></p>
+  </section>
   <section data-hide="latent" class="panel wide" id="latent-panel" hidden>
     <h2>The latent space (variational autoencoder)</h2>
     <div class="pair">

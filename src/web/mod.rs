@@ -17,6 +17,7 @@ pub mod app;
 pub mod bench;
 pub mod camera;
 mod classify;
+mod conv_panel;
 pub mod dom;
 pub mod events;
 pub mod fatal;

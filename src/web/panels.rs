@@ -9,6 +9,7 @@ use nalgebra::DMatrix;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlCanvasElement, HtmlElement};
 
+use super::conv_panel::ConvPanel;
 use super::dom::find;
 use super::view::{
     filters::FilterView, firing::FiringView, image_view::ImageView, pca_tiles::PcaView, recon_patch::ReconPatchView,
@@ -50,6 +51,8 @@ pub struct Panels {
     filters_copy: FilterView,
     verdict: HtmlElement,
     test_score: HtmlElement,
+    /// A convolutional model's whole image in one pass and its feature maps.
+    conv: ConvPanel,
     /// The whole-image panel's picture, with the user's paint, objects and noise.
     pub test: TestImage,
     /// Where the current paint stroke is, to join it to the next point.
@@ -107,6 +110,7 @@ impl Panels {
             filters_copy: FilterView::new(find::<HtmlCanvasElement>(root, "#filters-copy")?)?,
             verdict: find(root, "#verdict")?,
             test_score: find(root, "#test-score")?,
+            conv: ConvPanel::new(root)?,
             test: TestImage::new(&trainer.sampler().images()[0], IMAGE_CROP, TEST_NOISE_SEED),
             brush_at: None,
             key_brush: None,
@@ -269,6 +273,11 @@ impl Panels {
             self.pca.draw(c, p)?;
         }
         Ok(())
+    }
+
+    /// The convolutional model's whole-image panel (hidden unless the followed model is one).
+    pub fn draw_conv(&mut self, session: &Session) -> Result<(), JsValue> {
+        self.conv.draw(session, &self.test, IMAGE_CROP)
     }
 
     /// Paints on the test picture at the pointer (CSS offset on the image canvas), joined to

@@ -5,7 +5,8 @@
 // Accessibility: axe-core finds no violation (WCAG 2.1 AA and best practice) in either layout,
 // the figures the canvases draw are page text, and a unit can be picked with the keyboard.
 // The presentation layout shows the filters large and whole at projector sizes, and every
-// canvas is drawn at its displayed size × devicePixelRatio.
+// canvas is drawn at its displayed size × devicePixelRatio. With the convolutional model followed,
+// its whole-image panel shows, with fewer seams in one pass than tile by tile.
 // Prints one "N passed, N failed" line.
 import { readFileSync } from "node:fs";
 import { launch, freshPage, check, assert, finish, outDir, root, stepOf } from "./harness.mjs";
@@ -330,6 +331,24 @@ try {
     assert(await p.locator(".fatal").count() === 0, "the panel is still there after the reload");
     const v = await cspViolations(p);
     assert(v.length === 0, v.join(" | "));
+    await p.context().close();
+  });
+
+  await check("with the conv followed, its whole-image panel has no seams where tile by tile has; hidden for the sae", async () => {
+    assert(await page.evaluate(() => document.querySelector("#conv-panel").hidden), "shown while the sae is followed");
+    const p = await freshPage(browser, server);
+    await p.goto(server.url + "#models=conv&data=natural");
+    // a few hundred steps (the kernels are edges by then), and a slow readout after them
+    await p.waitForFunction(() => Number((document.querySelector("#status").textContent.match(/step (\d+)/) || [])[1]) > 300, null, { timeout: 30000 });
+    await p.waitForTimeout(2500);
+    assert(!(await p.evaluate(() => document.querySelector("#conv-panel").hidden)), "the conv panel is hidden");
+    const figures = await p.textContent("#conv-figures");
+    const [whole, tiles] = (await p.getAttribute("#conv-figures", "data-seams")).split(" ").map(Number);
+    console.log(`     ${figures}`);
+    assert(whole < 1.3 && tiles > whole, `seams: ×${whole} in one pass, ×${tiles} tile by tile`);
+    assert(/all 25 kernels/.test(await p.textContent("#conv-maps-caption")), await p.textContent("#conv-maps-caption"));
+    await p.locator("#conv-panel").screenshot({ path: `${outDir}/conv-panel.png` });
+    assert(p.errors.length === 0, p.errors.join(" | "));
     await p.context().close();
   });
 

@@ -304,28 +304,42 @@ impl<T: Real> Maps<T> {
                 }
             }
             Select::LocalMax(side) => {
+                // the largest value of each map within the window around each position,
+                // separably (along the rows into `scratch`, then down the columns into A),
+                // with the maps side by side so the inner loops run over h contiguous values
+                // (selects, not `max`, so they vectorise)
                 let (qw, qh) = (g.qw(), g.qh());
                 let (lo, hi) = ((side.max(1) - 1) / 2, side.max(1) / 2);
+                let reach = |c: usize, n: usize| c.saturating_sub(lo)..(c + hi + 1).min(n);
+                let rows = &mut self.scratch;
+                rows.clear();
+                rows.resize(pre.len(), T::zero());
+                let max_into = |out: &mut [T], src: &[T], at: std::ops::Range<usize>, stride: usize| {
+                    out.copy_from_slice(&src[at.start * stride..][..h]);
+                    for i in at.skip(1) {
+                        out.iter_mut()
+                            .zip(&src[i * stride..][..h])
+                            .for_each(|(m, &v)| *m = if v > *m { v } else { *m });
+                    }
+                };
                 for img in 0..images {
                     let base = img * npos * h;
+                    let (pre, rows_img) = (&pre[base..base + npos * h], &mut rows[base..base + npos * h]);
                     for v in 0..qh {
                         for u in 0..qw {
-                            for j in 0..h {
-                                let val = pre[base + (v * qw + u) * h + j];
-                                let mut best = true;
-                                'window: for y in v.saturating_sub(lo)..(v + hi + 1).min(qh) {
-                                    for x in u.saturating_sub(lo)..(u + hi + 1).min(qw) {
-                                        if pre[base + (y * qw + x) * h + j] > val {
-                                            best = false;
-                                            break 'window;
-                                        }
-                                    }
-                                }
-                                a[base + (v * qw + u) * h + j] = if best { relu(val) } else { T::zero() };
-                            }
+                            let row = &pre[v * qw * h..];
+                            max_into(&mut rows_img[(v * qw + u) * h..][..h], row, reach(u, qw), h);
+                        }
+                    }
+                    let a_img = &mut a[base..base + npos * h];
+                    for v in 0..qh {
+                        for u in 0..qw {
+                            max_into(&mut a_img[(v * qw + u) * h..][..h], &rows_img[u * h..], reach(v, qh), qw * h);
                         }
                     }
                 }
+                // a value stays where nothing in its window is larger
+                a.iter_mut().zip(pre).for_each(|(m, &p)| *m = if p >= *m { relu(p) } else { T::zero() });
                 collect_positive(a, kept);
             }
             // all values (or more winners than positions)

@@ -21,6 +21,9 @@ const GAP: usize = 24;
 const CAPTIONS: [&str; 3] = ["image", "rebuilt patch by patch", "reconstruction error"];
 /// Second (muted) line, explaining the error map.
 const ERROR_NOTE: &str = "(bright = poorly explained: what anomaly detection flags)";
+
+/// What the three images are: a caption over each, and a note under the error map's.
+pub type Captions = ([&'static str; 3], &'static str);
 /// Narrowest layout before the drawing shrinks instead (three captions side by side).
 const MIN_W: f64 = 480.0;
 
@@ -35,13 +38,20 @@ pub struct ImageView {
     /// The last layout and its fit, to map the pointer back to picture pixels.
     layout: Option<(Triptych, Fit)>,
     hidpi: Hidpi,
+    captions: Captions,
 }
 
 impl ImageView {
     /// Takes the canvas; its `width`/`height` attributes set the layout.
     pub fn new(canvas: HtmlCanvasElement) -> Result<Self, JsValue> {
+        Self::with_captions(canvas, (CAPTIONS, ERROR_NOTE))
+    }
+
+    /// The same view for three other images (the last an error map).
+    pub fn with_captions(canvas: HtmlCanvasElement, captions: Captions) -> Result<Self, JsValue> {
         let ctx = context_2d(&canvas)?;
-        Ok(ImageView { canvas, ctx, buf: Rgba::default(), scratch: Vec::new(), layout: None, hidpi: Hidpi::new(MIN_W) })
+        let (buf, hidpi) = (Rgba::default(), Hidpi::new(MIN_W));
+        Ok(ImageView { canvas, ctx, buf, scratch: Vec::new(), layout: None, hidpi, captions })
     }
 
     /// The picture pixel (fractional) under the pointer at CSS offset (`css_x`, `css_y`),
@@ -102,12 +112,12 @@ impl ImageView {
         let ctx = &self.ctx;
         let y1 = (t.caption_y + 9) as f64;
         paint::text_style(ctx, paint::FONT_CAPTION, TEXT, "center");
-        for (x, caption) in t.xs.iter().zip(CAPTIONS) {
+        for (x, caption) in t.xs.iter().zip(self.captions.0) {
             ctx.fill_text(caption, (x + t.img_w / 2) as f64, y1)?;
         }
         let centre = (t.xs[2] + t.img_w / 2) as f64;
         let room = 2.0 * (cw as f64 - centre - 8.0).min(centre - t.xs[1] as f64);
         paint::text_style(ctx, paint::FONT, MUTED, "center");
-        ctx.fill_text_with_max_width(ERROR_NOTE, centre, y1 + 17.0, room.max(1.0))
+        ctx.fill_text_with_max_width(self.captions.1, centre, y1 + 17.0, room.max(1.0))
     }
 }

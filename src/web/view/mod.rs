@@ -7,7 +7,7 @@
 //! - [`loss`]: cost curves on a log axis, drawn with plotters (also exported as SVG).
 //! - [`rho_bars`]: ρ̂ per hidden unit against ρ; [`firing`]: firing histogram and readouts.
 //! - [`recon_patch`]: one patch, its reconstruction and the error; [`image_view`]: the same
-//!   for a whole image.
+//!   for a whole image; [`feature_maps`]: a convolutional model's maps over it.
 //! - [`unit_detail`]: one unit's filter, statistics and most exciting patches.
 //! - [`inference`]: sparse coding's code over its FISTA iterations.
 //! - [`lanes`]: the models side by side (names, lessons, the second lane's filters).
@@ -17,6 +17,7 @@
 
 pub mod diagram;
 pub mod download;
+pub mod feature_maps;
 pub mod filters;
 pub mod firing;
 mod hidpi;
@@ -58,4 +59,27 @@ pub(crate) fn put_rgba(ctx: &CanvasRenderingContext2d, buf: &Rgba, x: f64, y: f6
     }
     let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&buf.data), buf.width as u32, buf.height as u32)?;
     ctx.put_image_data(&image, x, y)
+}
+
+/// The canvas's displayed width in device pixels (its own width while it is hidden or not
+/// laid out), for views that compose their picture at the size it is shown.
+pub(crate) fn device_width(canvas: &HtmlCanvasElement) -> usize {
+    let css_width = match canvas.client_width() {
+        w if w > 0 => w as usize,
+        _ => canvas.width() as usize,
+    };
+    let dpr = crate::web::dom::window().device_pixel_ratio();
+    let dpr = if dpr.is_finite() && dpr > 0.0 { dpr.clamp(0.5, 4.0) } else { 1.0 };
+    (css_width as f64 * dpr) as usize
+}
+
+/// Puts `buf` on `canvas` at `buf`'s size, changing the canvas's pixel size only when that
+/// differs (setting it clears the canvas and costs a re-layout).
+pub(crate) fn put_sized(canvas: &HtmlCanvasElement, ctx: &CanvasRenderingContext2d, buf: &Rgba) -> Result<(), JsValue> {
+    let (w, h) = (buf.width as u32, buf.height as u32);
+    if canvas.width() != w || canvas.height() != h {
+        canvas.set_width(w);
+        canvas.set_height(h);
+    }
+    put_rgba(ctx, buf, 0.0, 0.0)
 }

@@ -13,9 +13,8 @@ use nalgebra::DMatrix;
 use wasm_bindgen::JsValue;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use super::{context_2d, put_rgba};
+use super::{context_2d, device_width, put_sized};
 use crate::raster::{draw_filter_grid, draw_picture_grid, fit_grid, grid_shape, tile_at, Rgba};
-use crate::web::dom;
 
 /// The selected tile's outline: the page's accent blue, clear on grey tiles and dark gaps.
 const SELECTED: &str = "#7cc4ff";
@@ -89,22 +88,10 @@ impl TileGridView {
         if units == 0 || patch == 0 {
             return Ok(());
         }
-        // The CSS box (0 while the canvas is hidden or not laid out: then its own width).
-        let css_width = match self.canvas.client_width() {
-            w if w > 0 => w as usize,
-            _ => self.canvas.width() as usize,
-        };
-        let dpr = dom::window().device_pixel_ratio();
-        let dpr = if dpr.is_finite() && dpr > 0.0 { dpr.clamp(0.5, 4.0) } else { 1.0 };
-        let (scale, gap) = fit_grid(units, patch, (css_width as f64 * dpr) as usize);
+        let (scale, gap) = fit_grid(units, patch, device_width(&self.canvas));
         grid(rows, patch, scale, gap, &mut self.buf);
-        let (w, h) = (self.buf.width as u32, self.buf.height as u32);
-        if self.canvas.width() != w || self.canvas.height() != h {
-            self.canvas.set_width(w);
-            self.canvas.set_height(h);
-        }
         self.layout = Some((units, patch, scale, gap));
-        put_rgba(&self.ctx, &self.buf, 0.0, 0.0)?;
+        put_sized(&self.canvas, &self.ctx, &self.buf)?;
         match self.selected.get() {
             Some(unit) => self.show_selected(unit.min(units - 1), units, patch * scale, gap),
             None => Ok(()),
