@@ -19,17 +19,25 @@ pub fn sigmoid<T: Real>(z: T) -> T {
 /// writing the exponent bits. Relative error < 5e-6 over the range, set by rounding x·log2(e)
 /// in f32 at large |x|; in σ that is < 1e-6 absolute, far below the noise of training. Rounding uses the 1.5·2^23 trick, which is two
 /// additions, rather than `round`, which is a library call on baseline x86-64.
+///
+/// The trick also leaves n in the low mantissa bits of t + 1.5·2^23, so 2^n's exponent is
+/// integer arithmetic on those bits. `n as i32` would give the same n, but Rust's saturating
+/// float→int cast has no SSE2 instruction, so the compiler did it one lane at a time with
+/// compares and moves: that scalar tail was most of the sigmoid's time natively.
 #[inline(always)]
 pub fn fast_exp(x: f32) -> f32 {
     const ROUND: f32 = 12_582_912.0; // 1.5·2^23
     let t = x.clamp(-87.0, 88.0) * std::f32::consts::LOG2_E;
-    let n = (t + ROUND) - ROUND;
+    let shifted = t + ROUND;
+    let n = shifted - ROUND;
     let f = t - n;
     let p = 1.0
         + f * (std::f32::consts::LN_2
             + f * (0.240_226_5
                 + f * (0.055_504_11 + f * (0.009_618_129 + f * (0.001_333_355_8 + f * 0.000_154_035_3)))));
-    p * f32::from_bits(((n as i32 + 127) << 23) as u32)
+    // |n| ≤ 127, so the bit difference is exactly n (wrapping: n < 0 borrows); NaN: see the tests
+    let n_int = shifted.to_bits().wrapping_sub(ROUND.to_bits());
+    p * f32::from_bits(n_int.wrapping_add(127) << 23)
 }
 
 /// σ(z) = 1/(1 + e^−z) with [`fast_exp`]: finite for every number, ±∞ included (e^87 is
@@ -63,11 +71,35 @@ mod tests {
             assert!(((fast as f64) - exact).abs() < 1e-6, "σ({z}): {fast} vs {exact}");
             assert!(fast.is_finite() && (0.0..=1.0).contains(&fast));
         }
-        // NaN goes through as NaN, without a panic: `clamp` keeps a NaN, the exponent's cast
-        // `NaN as i32` saturates to 0 (so 2^n = 1), and the polynomial of NaN is NaN
+        // NaN goes through as NaN, without a panic: `clamp` keeps a NaN, the exponent bits
+        // are then some number (wrapping arithmetic), and the polynomial of NaN is NaN
         assert!(fast_exp(f32::NAN).is_nan(), "e^NaN = {}", fast_exp(f32::NAN));
         assert!(sigmoid_fast(f32::NAN).is_nan(), "σ(NaN) = {}", sigmoid_fast(f32::NAN));
         assert!(sigmoid_fast(-f32::NAN).is_nan(), "σ(−NaN) = {}", sigmoid_fast(-f32::NAN));
+    }
+
+    #[test]
+    fn exponent_bits_equal_the_cast() {
+        // the bit trick must give exactly what `n as i32` gave, so training is unchanged
+        let by_cast = |x: f32| {
+            const ROUND: f32 = 12_582_912.0;
+            let t = x.clamp(-87.0, 88.0) * std::f32::consts::LOG2_E;
+            let n = (t + ROUND) - ROUND;
+            let f = t - n;
+            let p = 1.0
+                + f * (std::f32::consts::LN_2
+                    + f * (0.240_226_5
+                        + f * (0.055_504_11 + f * (0.009_618_129 + f * (0.001_333_355_8 + f * 0.000_154_035_3)))));
+            p * f32::from_bits(((n as i32 + 127) << 23) as u32)
+        };
+        let mut x = -100.0f32;
+        while x < 100.0 {
+            assert_eq!(fast_exp(x).to_bits(), by_cast(x).to_bits(), "x = {x}");
+            x += 0.001_3;
+        }
+        for x in [f32::NEG_INFINITY, -f32::MAX, -87.0, 88.0, f32::MAX, f32::INFINITY] {
+            assert_eq!(fast_exp(x).to_bits(), by_cast(x).to_bits(), "x = {x}");
+        }
     }
 
     #[test]

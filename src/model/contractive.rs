@@ -147,8 +147,10 @@ impl<T: Real> Contractive<T> {
         let decay = c::<T>(ctx.hyper.get().lambda / 2.0) * (sq_norm(w1) + sq_norm(w2));
         row_sq_norms(&self.layout.view(&self.theta, W1), &mut self.q);
         self.u.fill(T::zero());
+        // slices, not nalgebra's element iterators: their per-element stride bookkeeping keeps
+        // a loop scalar (the same in backward)
         for col in self.a1.as_slice().chunks_exact(hid) {
-            for (u, &a) in self.u.iter_mut().zip(col) {
+            for (u, &a) in self.u.as_mut_slice().iter_mut().zip(col) {
                 *u += sq(a * (T::one() - a));
             }
         }
@@ -165,7 +167,7 @@ impl<T: Real> Contractive<T> {
         let lambda = c::<T>(ctx.hyper.get().lambda);
         let two_lj_m = c::<T>(2.0 * ctx.knob(LAMBDA_J, DEFAULT_LAMBDA_J)) * inv_m;
 
-        let pairs = self.d2.iter_mut().zip(self.a2.iter()).zip(target.iter());
+        let pairs = self.d2.as_mut_slice().iter_mut().zip(self.a2.as_slice()).zip(target.as_slice());
         pairs.for_each(|((d, &o), &t)| *d = (o - t) * inv_m * o * (T::one() - o));
         grad[l.range(W2)].copy_from_slice(&th[l.range(W2)]);
         gemm(T::one(), &self.d2, Op::N, &self.a1, Op::T, lambda, &mut l.view_mut(grad, W2));
@@ -173,14 +175,14 @@ impl<T: Real> Contractive<T> {
 
         gemm(T::one(), &l.view(th, W2), Op::T, &self.d2, Op::N, T::zero(), &mut self.d1);
         for (dcol, acol) in self.d1.as_mut_slice().chunks_exact_mut(hid).zip(self.a1.as_slice().chunks_exact(hid)) {
-            for ((d, &a), &qj) in dcol.iter_mut().zip(acol).zip(self.q.iter()) {
+            for ((d, &a), &qj) in dcol.iter_mut().zip(acol).zip(self.q.as_slice()) {
                 let s = a * (T::one() - a);
                 *d = *d * s + two_lj_m * qj * s * s * (T::one() - a - a);
             }
         }
         // (λ + 2λ_J·u_j/m)·W1_j first, then D1·Xᵀ on top of it
         for (gcol, wcol) in grad[l.range(W1)].chunks_exact_mut(hid).zip(th[l.range(W1)].chunks_exact(hid)) {
-            for ((g, &w), &u) in gcol.iter_mut().zip(wcol).zip(self.u.iter()) {
+            for ((g, &w), &u) in gcol.iter_mut().zip(wcol).zip(self.u.as_slice()) {
                 *g = (lambda + two_lj_m * u) * w;
             }
         }

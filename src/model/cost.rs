@@ -114,8 +114,11 @@ pub fn sparsity_terms<T: Real>(
 /// the error at a sigmoid hidden layer, from the error `d` backpropagated into it.
 pub fn hidden_delta<T: Real>(d: &mut DMatrix<T>, a: &DMatrix<T>, s: &DVector<T>, inv_m: T) {
     let hidden = d.nrows();
+    // slices throughout: nalgebra's element iterators carry stride bookkeeping per element,
+    // which kept these loops scalar
+    let s = s.as_slice();
     for (dcol, acol) in d.as_mut_slice().chunks_exact_mut(hidden).zip(a.as_slice().chunks_exact(hidden)) {
-        for ((d, &a), &s) in dcol.iter_mut().zip(acol).zip(s.iter()) {
+        for ((d, &a), &s) in dcol.iter_mut().zip(acol).zip(s) {
             *d = (*d + s * inv_m) * a * (T::one() - a);
         }
     }
@@ -162,9 +165,10 @@ fn backward<T: Real>(
     let lambda = c::<T>(hyper.get().lambda);
     let inv_m = T::one() / c::<T>(target.ncols() as f64);
 
-    // D2 = (X̂ − X)/m ⊙ f′(Z2), fused in one pass (the branch outside the loop, so each
-    // loop is a straight line the compiler vectorises)
-    let pairs = ws.d2.iter_mut().zip(ws.a2.iter()).zip(target.iter());
+    // D2 = (X̂ − X)/m ⊙ f′(Z2), fused in one pass (the branch outside the loop, and over
+    // slices rather than nalgebra's strided iterators, so each loop is a straight line the
+    // compiler vectorises)
+    let pairs = ws.d2.as_mut_slice().iter_mut().zip(ws.a2.as_slice()).zip(target.as_slice());
     match sae.output {
         Output::Sigmoid => pairs.for_each(|((d, &o), &i)| *d = (o - i) * inv_m * o * (T::one() - o)),
         Output::Linear => pairs.for_each(|((d, &o), &i)| *d = (o - i) * inv_m),
