@@ -27,12 +27,18 @@ function watchFrames() {
 }
 
 const gz = (buf) => gzipSync(buf, { level: 9 }).length; // zlib level 9, as gzip -9
-// what a visitor downloads: every file, but not trunk's hidden staging directory
+// what a visitor downloads: every file, but not trunk's hidden staging directory nor the
+// one-file lab
 const files = readdirSync(dist, { recursive: true, withFileTypes: true })
   .filter((f) => f.isFile() && !`${f.parentPath}/${f.name}`.slice(dist.length).split("/").some((p) => p.startsWith(".")));
-const sizes = { wasmRaw: 0, wasmGzip: 0, distGzip: 0, distRaw: 0 };
+const sizes = { wasmRaw: 0, wasmGzip: 0, distGzip: 0, distRaw: 0, oneFileRaw: 0, oneFileGzip: 0 };
 for (const f of files) {
   const buf = readFileSync(`${f.parentPath}/${f.name}`);
+  // the one-file lab (scripts/one-file.mjs) is the whole page again, for download: not loaded
+  if (f.name === "sae-lab.html") {
+    [sizes.oneFileRaw, sizes.oneFileGzip] = [buf.length, gz(buf)];
+    continue;
+  }
   sizes.distRaw += buf.length;
   sizes.distGzip += gz(buf);
   if (f.name.endsWith(".wasm")) [sizes.wasmRaw, sizes.wasmGzip] = [sizes.wasmRaw + buf.length, sizes.wasmGzip + gz(buf)];

@@ -84,7 +84,8 @@ const pageBody = [
   ["400 × 16×16 × 2048: click on Pause → button says Play; → steps stop", page.heavy ? `${num(page.heavy.pauseShownMs, 0)} ms; ${num(page.heavy.stepsStopMs, 0)} ms` : "–"],
   ["400 × 16×16 × 2048: status", page.heavy?.status ?? "–"],
   [".wasm raw / gzip -9", `${kb(page.wasmRaw)} / ${kb(page.wasmGzip)}`],
-  ["dist/ raw / gzip -9 (sum over files)", `${kb(page.distRaw)} / ${kb(page.distGzip)}`],
+  ["dist/ raw / gzip -9 (sum over the page's files)", `${kb(page.distRaw)} / ${kb(page.distGzip)}`],
+  ["the one-file lab, dist/sae-lab.html, raw / gzip -9", `${kb(page.oneFileRaw)} / ${kb(page.oneFileGzip)}`],
 ];
 // sae-train --lbfgs (its summary line) against scipy's L-BFGS-B on the task it wrote
 const lbfgsLine = existsSync(`${dir}/lbfgs.txt`) ? readFileSync(`${dir}/lbfgs.txt`, "utf8").match(/^L-BFGS\s+(\d+) iterations, (\d+) evaluations, cost ([\d.]+),.*?([\d.]+) s$/m) : null;
