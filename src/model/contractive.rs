@@ -19,6 +19,7 @@
 //!   D2 = (X̂ − T)/m ⊙ X̂(1 − X̂),   ∂/∂W2 = D2·Hᵀ + λW2,   ∂/∂b2 = D2·1
 //!   D1 = (W2ᵀ·D2) ⊙ S + ∂C/∂Z,     ∂/∂W1 = D1·Xᵀ + (λ + 2λ_J·u_j/m)·W1_j,   ∂/∂b1 = D1·1
 
+use crate::model::family::own_theta;
 use nalgebra::{DMatrix, DMatrixView, DVector};
 use rand::Rng;
 use rand_pcg::Pcg32;
@@ -192,18 +193,7 @@ impl<T: Real> Contractive<T> {
 }
 
 impl<T: Real> Model<T> for Contractive<T> {
-    fn key(&self) -> &'static str {
-        SPEC.key
-    }
-    fn layout(&self) -> &Layout {
-        &self.layout
-    }
-    fn theta(&self) -> &[T] {
-        &self.theta
-    }
-    fn theta_mut(&mut self) -> &mut [T] {
-        &mut self.theta
-    }
+    own_theta!();
     fn penalty_names(&self) -> &'static [&'static str] {
         &["contraction"]
     }

@@ -31,6 +31,7 @@
 //! places each map's value at the centre position, i.e. adds code_j times kernel j drawn
 //! centred in the p×p tile, which is exactly the tile [`Model::filters_into`] shows.
 
+use crate::model::family::own_theta;
 use nalgebra::DMatrix;
 use rand_pcg::Pcg32;
 
@@ -133,6 +134,11 @@ pub fn select(ctx: &Ctx) -> Select {
 /// defaults (1.6 M values) the batch is one chunk.
 const CHUNK_VALUES: usize = 1 << 23;
 
+/// The column ranges of an m-patch batch in chunks of `size` patches (the last one shorter).
+fn chunks(m: usize, size: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+    (0..m).step_by(size).map(move |s| s..(s + size).min(m))
+}
+
 /// The convolutional autoencoder: θ and the buffers of one batch size (the training batch's
 /// and the readouts', apart).
 #[derive(Clone, Debug)]
@@ -224,11 +230,10 @@ impl<T: Real> Conv<T> {
         &self.train
     }
 
-    /// The column ranges of an m-patch batch that one pass each holds (see [`CHUNK_VALUES`]).
-    fn chunks(&self, m: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+    /// Patches one pass holds (see [`CHUNK_VALUES`]).
+    fn chunk_size(&self) -> usize {
         let per_patch = (2 * self.k * self.k + 2 * self.hidden()) * self.grid().positions();
-        let size = (self.chunk_values / per_patch.max(1)).max(1);
-        (0..m).step_by(size).map(move |s| s..(s + size).min(m))
+        (self.chunk_values / per_patch.max(1)).max(1)
     }
 
     /// Cost (decay included) and, given `grad`, its gradient (module docs) over the batch,
@@ -246,7 +251,7 @@ impl<T: Real> Conv<T> {
             g.fill(T::zero());
         }
         let (mut sq, mut maps) = (T::zero(), T::zero());
-        for cols in self.chunks(m).collect::<Vec<_>>() {
+        for cols in chunks(m, self.chunk_size()) {
             self.load_chunk(cols.clone());
             let (s, a) = self.forward_chunk(ctx, cols);
             (sq, maps) = (sq + s, maps + a);
@@ -313,21 +318,7 @@ impl<T: Real> Conv<T> {
 }
 
 impl<T: Real + 'static> Model<T> for Conv<T> {
-    fn key(&self) -> &'static str {
-        SPEC.key
-    }
-
-    fn layout(&self) -> &Layout {
-        &self.layout
-    }
-
-    fn theta(&self) -> &[T] {
-        &self.theta
-    }
-
-    fn theta_mut(&mut self) -> &mut [T] {
-        &mut self.theta
-    }
+    own_theta!();
 
     fn penalty_names(&self) -> &'static [&'static str] {
         &["l1"]
@@ -352,7 +343,7 @@ impl<T: Real + 'static> Model<T> for Conv<T> {
         fit(codes, self.hidden(), x.ncols());
         let (l, th, g) = (&self.layout, &self.theta, self.grid());
         let (w, b, b_out) = (l.view(th, W), &th[l.range(B)], th[l.range(B_OUT)][0]);
-        for cols in self.chunks(x.ncols()).collect::<Vec<_>>() {
+        for cols in chunks(x.ncols(), self.chunk_size()) {
             for buf in [&mut self.read_c, &mut self.read_x] {
                 fit(buf, x.nrows(), cols.len());
             }

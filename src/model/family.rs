@@ -180,6 +180,29 @@ impl Ctx<'_> {
     }
 }
 
+/// The [`Model`] methods every model with its own `layout` and `theta` fields writes the same
+/// way, its key from its module's `SPEC`: for inside `impl Model<T> for …`.
+macro_rules! own_theta {
+    () => {
+        fn key(&self) -> &'static str {
+            SPEC.key
+        }
+
+        fn layout(&self) -> &Layout {
+            &self.layout
+        }
+
+        fn theta(&self) -> &[T] {
+            &self.theta
+        }
+
+        fn theta_mut(&mut self) -> &mut [T] {
+            &mut self.theta
+        }
+    };
+}
+pub(crate) use own_theta;
+
 /// A model of the autoencoder family over a flat parameter vector θ.
 ///
 /// Batches are n×m matrices, one patch per column, pixel (x, y) at row y·p + x, in the

@@ -17,6 +17,7 @@
 //!   Δ = (W_decᵀ·D + (l1/m)·d·1ᵀ) ⊙ [Z > 0]
 //!   ∂J/∂W_enc = Δ·Xᵀ,                                  ∂J/∂b_enc = Δ·1
 
+use crate::model::family::own_theta;
 use nalgebra::{DMatrix, DMatrixView};
 use rand::Rng;
 use rand_pcg::Pcg32;
@@ -226,21 +227,7 @@ impl<T: Real> ReluL1<T> {
 }
 
 impl<T: Real + 'static> Model<T> for ReluL1<T> {
-    fn key(&self) -> &'static str {
-        SPEC.key
-    }
-
-    fn layout(&self) -> &Layout {
-        &self.layout
-    }
-
-    fn theta(&self) -> &[T] {
-        &self.theta
-    }
-
-    fn theta_mut(&mut self) -> &mut [T] {
-        &mut self.theta
-    }
+    own_theta!();
 
     fn penalty_names(&self) -> &'static [&'static str] {
         &["l1"]

@@ -16,6 +16,7 @@
 //! codes shrink without end, as the L1 penalty rewards. SGD, not Adam: Adam's per-weight
 //! steps grow the atoms into long bars (a numpy prototype of this exact setup).
 
+use crate::model::family::own_theta;
 use nalgebra::{DMatrix, DMatrixView};
 use rand::Rng;
 use rand_pcg::Pcg32;
@@ -225,21 +226,7 @@ fn to_sampler_range<T: Real>(y: &mut DMatrix<T>) {
 }
 
 impl<T: Real> Model<T> for SparseCoding<T> {
-    fn key(&self) -> &'static str {
-        SPEC.key
-    }
-
-    fn layout(&self) -> &Layout {
-        &self.layout
-    }
-
-    fn theta(&self) -> &[T] {
-        &self.theta
-    }
-
-    fn theta_mut(&mut self) -> &mut [T] {
-        &mut self.theta
-    }
+    own_theta!();
 
     fn penalty_names(&self) -> &'static [&'static str] {
         &["l1"]

@@ -41,6 +41,7 @@
 //! layers, and unit k's filter is Lee et al.'s picture of a layer-2 unit: Σⱼ V1ₖⱼ·W1ⱼ over its
 //! [`TOP_INPUTS`] largest positive weights V1ₖⱼ (the layer-1 units that excite it most).
 
+use crate::model::family::own_theta;
 use nalgebra::DMatrix;
 use rand::SeedableRng;
 use rand_pcg::Pcg32;
@@ -462,21 +463,7 @@ pub fn top_inputs<T: Real>(weights: &[T], k: usize) -> Vec<(usize, T)> {
 }
 
 impl<T: Real + 'static> Model<T> for Stacked<T> {
-    fn key(&self) -> &'static str {
-        SPEC.key
-    }
-
-    fn layout(&self) -> &Layout {
-        &self.layout
-    }
-
-    fn theta(&self) -> &[T] {
-        &self.theta
-    }
-
-    fn theta_mut(&mut self) -> &mut [T] {
-        &mut self.theta
-    }
+    own_theta!();
 
     /// β·ΣKL(ρ‖ρ̂) of layer 1's codes and β₂·ΣKL(ρ₂‖ρ̂⁽²⁾) of layer 2's (each 0 in the
     /// phase that does not train it).

@@ -29,6 +29,7 @@
 //!   Δ_v = G ⊙ ½σε + ½k·(σ² − 1)            (∂z/∂v = ½σε)
 //!   ∂J/∂W_μ = Δ_μ·Xᵀ + λW_μ,  ∂J/∂b_μ = Δ_μ·1,   ∂J/∂W_v = Δ_v·Xᵀ + λW_v,  ∂J/∂b_v = Δ_v·1
 
+use crate::model::family::own_theta;
 use nalgebra::DMatrix;
 use rand::Rng;
 use rand_pcg::Pcg32;
@@ -265,21 +266,7 @@ impl<T: Real> Vae<T> {
 }
 
 impl<T: Real + 'static> Model<T> for Vae<T> {
-    fn key(&self) -> &'static str {
-        SPEC.key
-    }
-
-    fn layout(&self) -> &Layout {
-        &self.layout
-    }
-
-    fn theta(&self) -> &[T] {
-        &self.theta
-    }
-
-    fn theta_mut(&mut self) -> &mut [T] {
-        &mut self.theta
-    }
+    own_theta!();
 
     fn penalty_names(&self) -> &'static [&'static str] {
         &["kl"]

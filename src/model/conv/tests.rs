@@ -104,7 +104,7 @@ fn chunks_of_the_batch_give_what_one_pass_gives() {
     let whole = Conv::<f64>::new(8, 5, 4, &mut Pcg32::seed_from_u64(6));
     // (2·25 + 2·4)·64 values per patch: 3 patches per chunk, 4 chunks
     let chunked = Conv { chunk_values: 3 * 58 * 64, ..whole.clone() };
-    assert_eq!(chunked.chunks(10).map(|c| c.len()).collect::<Vec<_>>(), [3, 3, 3, 1]);
+    assert_eq!(chunks(10, chunked.chunk_size()).map(|c| c.len()).collect::<Vec<_>>(), [3, 3, 3, 1]);
     let mut out = [whole, chunked].map(|mut m| {
         let mut grad = vec![0.0; m.theta().len()];
         let cost = m.cost_and_grad(&x, &x, &ctx, &mut Pcg32::seed_from_u64(0), &mut grad);

@@ -1,6 +1,7 @@
 //! [`Model`] for [`TopK`]: the trait's plumbing around the forward and backward passes, and
 //! the dead-unit bookkeeping of [`Model::after_update`].
 
+use crate::model::family::own_theta;
 use nalgebra::DMatrix;
 use rand_pcg::Pcg32;
 
@@ -10,21 +11,7 @@ use crate::model::relu_l1::decode_linear;
 use crate::model::Real;
 
 impl<T: Real + 'static> Model<T> for TopK<T> {
-    fn key(&self) -> &'static str {
-        SPEC.key
-    }
-
-    fn layout(&self) -> &Layout {
-        &self.layout
-    }
-
-    fn theta(&self) -> &[T] {
-        &self.theta
-    }
-
-    fn theta_mut(&mut self) -> &mut [T] {
-        &mut self.theta
-    }
+    own_theta!();
 
     fn penalty_names(&self) -> &'static [&'static str] {
         &["auxk"]
