@@ -130,6 +130,22 @@ struct Lane {
     noise_rng: Pcg32,
 }
 
+impl Clone for Lane {
+    fn clone(&self) -> Self {
+        Lane {
+            config: self.config.clone(),
+            model: self.model.boxed_clone(),
+            opt: self.opt.clone(),
+            grad: self.grad.clone(),
+            snapshot: self.snapshot.clone(),
+            rng: self.rng.clone(),
+            last: self.last,
+            noisy: self.noisy.clone(),
+            noise_rng: self.noise_rng.clone(),
+        }
+    }
+}
+
 impl Lane {
     fn new(config: LaneConfig, model: Box<dyn Model<f32>>, optimizer: OptimizerKind, seed: u64) -> Self {
         let len = model.theta().len();
@@ -156,6 +172,8 @@ impl Lane {
 }
 
 /// The models, their optimisers, the one patch stream they share and every buffer a step needs.
+/// A clone is exact: it trains on as the original would, step for step.
+#[derive(Clone)]
 pub struct Trainer {
     setup: Setup,
     hyper: ValidHyper,

@@ -5,6 +5,7 @@ use super::normalize::{centred_sum_squares, normalize_patches, sigma_from_sums};
 use nalgebra::DMatrix;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg32;
+use std::sync::Arc;
 
 /// Number of random patches used to estimate the dataset-wide σ in [`PatchSampler::new`].
 const CALIBRATION_PATCHES: usize = 10_000;
@@ -19,7 +20,9 @@ const CALIBRATION_SALT: u64 = 0x5EED_CA1B_0A7E_D00D;
 /// identically, as with UFLDL's fixed dataset. The sampler is deterministic for its seed.
 #[derive(Clone, Debug)]
 pub struct PatchSampler {
-    images: Vec<Image>,
+    /// Shared, not copied, by a clone (a Pause can undo a long step: the session keeps a copy
+    /// of itself from before it, see [`crate::session::Session::pause_at`]).
+    images: Arc<[Image]>,
     patch: usize,
     rng: Pcg32,
     sigma: f32,
@@ -53,7 +56,7 @@ impl PatchSampler {
         }
         let sigma = sigma_from_sums(ss, count);
 
-        Ok(PatchSampler { images, patch, rng: Pcg32::seed_from_u64(seed), sigma })
+        Ok(PatchSampler { images: images.into(), patch, rng: Pcg32::seed_from_u64(seed), sigma })
     }
 
     /// Samples from `images` from now on, keeping σ (a stream of camera frames keeps the
@@ -61,7 +64,7 @@ impl PatchSampler {
     /// an image cannot give a patch.
     pub fn set_images(&mut self, images: Vec<Image>) -> Result<(), String> {
         check_images(&images, self.patch)?;
-        self.images = images;
+        self.images = images.into();
         Ok(())
     }
 

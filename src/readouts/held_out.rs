@@ -25,6 +25,12 @@ pub struct HeldOut {
     rng: Pcg32,
 }
 
+impl Clone for HeldOut {
+    fn clone(&self) -> Self {
+        HeldOut { x: self.x.clone(), copy: self.copy.as_ref().map(|m| m.boxed_clone()), rng: self.rng.clone() }
+    }
+}
+
 impl std::fmt::Debug for HeldOut {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HeldOut").field("patches", &self.x.shape()).finish_non_exhaustive()

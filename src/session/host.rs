@@ -42,7 +42,11 @@ pub enum Command {
         link: String,
     },
     Play,
-    Pause,
+    /// Pause, as of the moment the user asked (ms since the epoch, `performance.timeOrigin +
+    /// performance.now()`: the worker's clock has another origin). See [`Session::pause_at`].
+    Pause {
+        at: f64,
+    },
     /// Step (→): pause, and train this many steps more.
     Steps(u32),
     /// The readouts follow this lane.
@@ -131,6 +135,9 @@ impl Host {
 
     /// Applies `command`. On an error nothing changed, and the error says why in a sentence.
     pub fn apply(&mut self, command: Command) -> Result<(), String> {
+        if !matches!(command, Command::Pause { .. }) {
+            self.session.forget_undo();
+        }
         match command {
             Command::Build { link, own, play, saved } => {
                 let (params, _) = from_hash(&link);
@@ -172,7 +179,9 @@ impl Host {
             }
             Command::Live { link } => self.session.apply_live(&from_hash(&link).0)?,
             Command::Play => self.session.play(),
-            Command::Pause => self.session.pause(),
+            Command::Pause { at } => {
+                self.session.pause_at(at);
+            }
             Command::Steps(n) => self.session.request_steps(n),
             Command::Follow(lane) => self.session.follow(lane),
             Command::Select(unit) => self.session.select(unit),

@@ -44,6 +44,9 @@ const MAX_TICK_GAP_MS: f64 = 100.0;
 /// How often the held-out cost is measured while training (it is a point on the chart,
 /// which redraws four times a second).
 const HELD_OUT_MS: f64 = 250.0;
+/// Steps at least this long can be undone by a Pause clicked while one runs (see
+/// [`Session::pause_at`]); a shorter one ends soon enough that the Pause can wait for it.
+pub const UNDO_STEP_MS: f64 = 40.0;
 
 /// Something the page must tell the user after a tick.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,6 +66,18 @@ pub struct Tick {
     pub event: Option<Event>,
 }
 
+/// What a Pause can go back to (see [`Session::pause_at`]).
+#[derive(Clone, Default)]
+enum Undo {
+    /// Nothing is kept: the page's own session, which never trains while a click waits.
+    #[default]
+    Off,
+    /// Kept for the next long tick.
+    Ready,
+    /// The session as it was before its last tick, and when that tick ended.
+    Kept(Box<Session>, f64),
+}
+
 /// Steps-per-second over a sliding one-second window.
 #[derive(Clone, Debug, Default)]
 struct Rate {
@@ -71,7 +86,8 @@ struct Rate {
     per_second: f64,
 }
 
-/// The session: see the module docs.
+/// The session: see the module docs. A clone is exact: it trains on as the original would.
+#[derive(Clone)]
 pub struct Session {
     trainer: Trainer,
     /// One cost history per lane.
@@ -104,6 +120,9 @@ pub struct Session {
     unsent: snapshot::Unsent,
     /// What the readout panels draw (filled here, or received from a worker's session).
     readouts: Readouts,
+    /// How long the last step took, in ms (NaN before the first).
+    step_took_ms: f64,
+    undo: Undo,
 }
 
 impl Session {
@@ -133,6 +152,8 @@ impl Session {
             shown: DMatrix::zeros(n, 1),
             candidates: DMatrix::zeros(n, DISPLAY_CANDIDATES),
             shown_since: f64::NEG_INFINITY,
+            step_took_ms: f64::NAN,
+            undo: Undo::Off,
         }
     }
 
@@ -145,6 +166,37 @@ impl Session {
     /// Pauses training.
     pub fn pause(&mut self) {
         self.running = false;
+    }
+
+    /// Pauses training as of time `at` (ms, this session's clock), the moment the user asked.
+    /// A session that keeps an undo (see [`Session::keep_undo`]) and is still running a tick
+    /// that ended after `at` goes back to how it was before that tick, exactly: a step of the
+    /// largest networks takes longer than a click may wait, and the one under way when the
+    /// user clicked is undone instead of shown. Returns whether it undid one.
+    pub fn pause_at(&mut self, at: f64) -> bool {
+        let undo = self.running && matches!(self.undo, Undo::Kept(_, ended) if ended > at);
+        if let (true, Undo::Kept(before, _)) = (undo, std::mem::replace(&mut self.undo, Undo::Ready)) {
+            *self = *before;
+            self.undo = Undo::Ready;
+        }
+        self.pause();
+        undo
+    }
+
+    /// From now on, keeps the session as it was before each tick of long steps (at least
+    /// [`UNDO_STEP_MS`] each, or of unknown length), for [`Session::pause_at`]: the worker's
+    /// session, which answers a click only between ticks.
+    pub fn keep_undo(&mut self) {
+        if matches!(self.undo, Undo::Off) {
+            self.undo = Undo::Ready;
+        }
+    }
+
+    /// Drops the kept session: a command since the tick changed what it would go back to.
+    pub fn forget_undo(&mut self) {
+        if matches!(self.undo, Undo::Kept(..)) {
+            self.undo = Undo::Ready;
+        }
     }
 
     /// Whether training is running.
@@ -191,7 +243,14 @@ impl Session {
             tick.event = Some(Event::Stopped(self.trainer.steps()));
         }
         let max_steps = if self.running { self.steps_allowed(now) } else { self.requested };
+        self.forget_undo();
         if max_steps > 0 {
+            // the first step's length is not known yet: kept
+            let long = self.step_took_ms.is_nan() || self.step_took_ms >= UNDO_STEP_MS;
+            let before = match self.undo {
+                Undo::Ready if self.running && long => Some(self.clone()),
+                _ => None,
+            };
             self.last_step_at = now;
             // a Step runs exactly its steps, whatever the budget
             let budget = if self.running { budget_ms } else { f64::INFINITY };
@@ -201,6 +260,9 @@ impl Session {
                 self.held_out_at = now;
             }
             self.requested = 0;
+            if let (Some(before), true) = (before, tick.steps > 0) {
+                self.undo = Undo::Kept(Box::new(before), clock());
+            }
         }
         self.unsent.record(&tick);
         tick
@@ -239,6 +301,9 @@ impl Session {
     ) -> u32 {
         let slice = self.trainer.run_budgeted(clock, budget_ms, max_steps);
         self.slice_ms = if self.running { slice.ms } else { 0.0 };
+        if slice.steps > 0 {
+            self.step_took_ms = slice.ms / f64::from(slice.steps);
+        }
         if let Some(d) = slice.diverged {
             self.running = false;
             *event = Some(Event::Diverged(d));
@@ -490,6 +555,70 @@ mod tests {
         let steps: Vec<u32> =
             [0.0, 100.0, 499.0, 500.0, 900.0, 1000.0].iter().map(|&t| tick(&mut s, t).steps).collect();
         assert_eq!(steps, vec![1, 0, 0, 1, 0, 1]);
+    }
+
+    /// A clock whose every reading is `ms` later, from `from`: each step takes `ms`.
+    fn slow_clock(from: f64, ms: f64) -> impl FnMut() -> f64 {
+        let mut t = from;
+        move || {
+            t += ms;
+            t
+        }
+    }
+
+    fn theta(s: &Session) -> Vec<f32> {
+        s.trainer().model().theta().to_vec()
+    }
+
+    #[test]
+    fn a_pause_clicked_during_a_long_step_undoes_that_step_exactly() {
+        let (mut s, mut same) = (session(&["sae"]), session(&["sae"]));
+        s.keep_undo();
+        s.play();
+        same.play();
+        // one step a tick, 50 ms on a clock read three times: a tick at t ends at t + 150
+        s.tick(1000.0, &mut slow_clock(1000.0, 50.0), 12.0);
+        same.tick(1000.0, &mut slow_clock(1000.0, 50.0), 12.0);
+        assert_eq!(s.trainer().steps(), 1);
+        let (before, history) = (theta(&same), same.history(0).points().len());
+        s.tick(1200.0, &mut slow_clock(1200.0, 50.0), 12.0);
+        assert_eq!(s.trainer().steps(), 2);
+        assert!(s.pause_at(1250.0), "clicked while step 2 ran: undone");
+        assert_eq!((s.trainer().steps(), theta(&s), s.history(0).points().len()), (1, before, history));
+        assert!(!s.running());
+        assert!(!s.pause_at(1250.0), "once");
+        // it trains on as if step 2 had never begun: the same patches, the same weights
+        s.play();
+        for t in [1400.0, 1600.0] {
+            s.tick(t, &mut slow_clock(t, 50.0), 12.0);
+            same.tick(t, &mut slow_clock(t, 50.0), 12.0);
+        }
+        assert_eq!((s.trainer().steps(), theta(&s)), (same.trainer().steps(), theta(&same)));
+    }
+
+    #[test]
+    fn a_pause_after_the_step_ended_or_a_command_since_or_short_steps_keep_it() {
+        let mut s = session(&["sae"]);
+        s.keep_undo();
+        s.play();
+        s.tick(1000.0, &mut slow_clock(1000.0, 50.0), 12.0);
+        assert!(!s.pause_at(1150.0), "the step had ended");
+        assert_eq!(s.trainer().steps(), 1);
+        s.play();
+        s.tick(1200.0, &mut slow_clock(1200.0, 50.0), 12.0);
+        s.forget_undo();
+        assert!(!s.pause_at(1210.0), "a command came between");
+        s.play();
+        // 1 ms steps: a click waits for them, and nothing is copied
+        s.tick(1400.0, &mut slow_clock(1400.0, 1.0), 12.0);
+        s.tick(1500.0, &mut slow_clock(1500.0, 1.0), 12.0);
+        assert!(!s.pause_at(1400.0));
+        assert!(s.trainer().steps() > 10);
+        let mut page = session(&["sae"]);
+        page.play();
+        page.tick(1000.0, &mut slow_clock(1000.0, 50.0), 12.0);
+        assert!(!page.pause_at(0.0), "the page's own session keeps no undo");
+        assert_eq!(page.trainer().steps(), 1);
     }
 
     #[test]

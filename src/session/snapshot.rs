@@ -39,7 +39,7 @@ pub struct Snapshot {
 
 /// What happened since the last snapshot (bounded: a session nobody mirrors keeps only the
 /// latest).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Unsent {
     pub(super) points: Vec<Vec<LossPoint>>,
     events: Vec<Event>,
@@ -119,7 +119,55 @@ impl Session {
     }
 }
 
+/// The page's side of a Pause: snapshots taken before the worker applied it are held back until
+/// one taken after comes, since the Pause may have undone the step they show (see
+/// [`Session::pause_at`]); then those still valid come with it, as one.
+#[derive(Debug, Default)]
+pub struct HeldBack {
+    /// The count of commands sent when the unanswered Pause was.
+    pause: Option<u64>,
+    held: Vec<Snapshot>,
+}
+
+impl HeldBack {
+    /// A Pause went out as command number `seq`.
+    pub fn pause_sent(&mut self, seq: u64) {
+        self.pause = Some(seq);
+    }
+
+    /// The snapshot to take in now, if any: `snap` (with the held ones still valid before it),
+    /// or nothing while it predates the Pause.
+    pub fn take(&mut self, snap: Snapshot) -> Option<Snapshot> {
+        if self.pause.is_some_and(|p| snap.seq < p) {
+            self.held.push(snap);
+            return None;
+        }
+        self.pause = None;
+        // one further on than the Pause's answer showed the step the Pause undid; its cost
+        // points from before that step come again, with the answer
+        let steps = snap.steps;
+        Some(self.held.drain(..).filter(|h| h.steps <= steps).rev().fold(snap, |later, h| h.then(later)))
+    }
+}
+
 impl Snapshot {
+    /// This snapshot followed by `later`, as one: what both carried, with `later`'s state.
+    pub fn then(self, later: Snapshot) -> Snapshot {
+        let mut points = self.points;
+        points.resize(later.points.len().max(points.len()), Vec::new());
+        for (p, new) in points.iter_mut().zip(later.points) {
+            p.extend(new);
+        }
+        Snapshot {
+            stepped: self.stepped + later.stepped,
+            events: [self.events, later.events].concat(),
+            thetas: if later.thetas.is_empty() { self.thetas } else { later.thetas },
+            points,
+            readouts: later.readouts.or(self.readouts),
+            ..later
+        }
+    }
+
     /// The snapshot as numbers (see [`super::wire`]).
     pub fn encode(&self) -> Vec<f64> {
         let mut w = Writer::default();
@@ -308,6 +356,46 @@ mod tests {
         assert_eq!(p.readouts().unit, 2);
         assert_eq!(p.readouts(), w.session().readouts(), "the last snapshot carried the readouts");
         assert!(p.running() && (p.trained_seconds() - w.session().trained_seconds()).abs() < 1e-12);
+    }
+
+    /// Each reading 50 ms after the last, from `from`.
+    fn slow_clock(from: f64) -> impl FnMut() -> f64 {
+        let mut t = from;
+        move || {
+            t += 50.0;
+            t
+        }
+    }
+
+    #[test]
+    fn the_page_holds_back_snapshots_a_pause_may_undo_and_ends_up_as_the_worker_is() {
+        for (at, undone) in [(1220.0, true), (1400.0, false)] {
+            let params = Params { batch: 32, ..Params::default() };
+            let (mut worker, mut page) = pair(&params);
+            worker.session_mut().keep_undo();
+            worker.apply(Command::Play).unwrap();
+            page.apply(Command::Play).unwrap();
+            let mut held = HeldBack::default();
+            let w = worker.session_mut();
+            w.tick(1000.0, &mut slow_clock(1000.0), 12.0);
+            let first = held.take(w.snapshot(3, false)).expect("no Pause on its way");
+            page.session_mut().absorb(first, false).unwrap();
+            // a step ending at 1 350 on its clock, and its snapshot, asked for before the click at `at`
+            w.tick(1200.0, &mut slow_clock(1200.0), 12.0);
+            let before_pause = w.snapshot(3, false);
+            held.pause_sent(4);
+            assert_eq!(held.take(before_pause), None, "held back");
+            worker.apply(Command::Pause { at }).unwrap();
+            let answer = held.take(worker.session_mut().snapshot(4, false)).expect("the Pause's answer");
+            page.session_mut().absorb(answer, false).unwrap();
+            let (w, p) = (worker.session(), page.session());
+            assert_eq!(w.trainer().steps(), if undone { 1 } else { 2 }, "at {at}");
+            assert_eq!(p.trainer().steps(), w.trainer().steps());
+            assert_eq!(p.trainer().model().theta(), w.trainer().model().theta());
+            let steps = |s: &Session| s.history(0).points().iter().map(|p| (p.step, p.total)).collect::<Vec<_>>();
+            assert_eq!(steps(p), steps(w), "every cost point once, none of the undone step");
+            assert!(!p.running() && !w.running());
+        }
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub struct Readouts {
 }
 
 /// The trackers of one lane, and the held-out set: see the module docs.
+#[derive(Clone)]
 pub struct Watch {
     lane: usize,
     unit: usize,

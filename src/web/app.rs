@@ -438,7 +438,7 @@ impl App {
 
     /// Starts or pauses training.
     pub fn set_running(&mut self, running: bool) {
-        self.command(if running { Command::Play } else { Command::Pause }).ok();
+        self.command(if running { Command::Play } else { Command::Pause { at: dom::epoch_ms() } }).ok();
         // a new start makes an old error (e.g. divergence) stale; notices and questions stay
         if running && self.ui.message.class_name().contains("error") {
             self.say("", "");

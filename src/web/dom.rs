@@ -19,6 +19,12 @@ pub fn now_ms() -> f64 {
     window().performance().map(|p| p.now()).unwrap_or(0.0)
 }
 
+/// Milliseconds since the epoch, at [`now_ms`]'s resolution: a time the worker, whose clock
+/// has another origin, can compare with its own.
+pub fn epoch_ms() -> f64 {
+    window().performance().map(|p| p.time_origin() + p.now()).unwrap_or(0.0)
+}
+
 /// The first element under `root` matching `selector`, cast to `T`; an error names it.
 pub fn find<T: JsCast>(root: &Element, selector: &str) -> Result<T, JsValue> {
     root.query_selector(selector)?

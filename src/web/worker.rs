@@ -94,9 +94,13 @@ impl Worker {
     }
 
     fn apply(&mut self, text: &str) -> Result<(), String> {
-        let command: Command = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let command = match serde_json::from_str(text).map_err(|e| e.to_string())? {
+            // the page's moment, on this worker's clock
+            Command::Pause { at } => Command::Pause { at: at - scope().performance().map_or(0.0, |p| p.time_origin()) },
+            command => command,
+        };
         self.seq += 1;
-        match (&mut self.host, command) {
+        let applied = match (&mut self.host, command) {
             (Some(host), command) => host.apply(command),
             // the first command builds the session the page built
             (None, Command::Build { link, play, .. }) => {
@@ -108,7 +112,13 @@ impl Worker {
                 Ok(())
             }
             (None, _) => Err("a command came before the session was built".into()),
+        };
+        // a click is answered only between slices, and a slice may be one step of seconds:
+        // a Pause undoes the step under way when it was clicked (Session::pause_at)
+        if let Some(host) = &mut self.host {
+            host.session_mut().keep_undo();
         }
+        applied
     }
 
     fn send_snapshot(&mut self, readouts: bool) {

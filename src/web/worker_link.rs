@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Event, MessageEvent, Worker};
 
 use super::dom;
+use crate::session::snapshot::HeldBack;
 use crate::session::{Command, Snapshot};
 use js_sys::Reflect;
 
@@ -54,6 +55,8 @@ pub struct WorkerLink {
     sent: u64,
     /// The count when the last Build was sent: snapshots from before it are of another model.
     built_at: u64,
+    /// Snapshots that came while a Pause was on its way.
+    held: HeldBack,
     /// A snapshot has come: the worker has started.
     answered: bool,
     /// When the snapshot on its way was asked for, and the longest wait for one so far.
@@ -111,6 +114,7 @@ impl WorkerLink {
             inbox,
             sent: 0,
             built_at: 0,
+            held: HeldBack::default(),
             answered: false,
             waiting: None,
             longest_wait: 0.0,
@@ -127,8 +131,13 @@ impl WorkerLink {
                     self.fail(&dom::describe(&e));
                 }
                 self.sent += 1;
-                if matches!(command, Command::Build { .. }) {
-                    self.built_at = self.sent;
+                match command {
+                    Command::Build { .. } => {
+                        self.built_at = self.sent;
+                        self.held = HeldBack::default();
+                    }
+                    Command::Pause { .. } => self.held.pause_sent(self.sent),
+                    _ => {}
                 }
             }
             Err(e) => self.fail(&e.to_string()),
@@ -166,6 +175,7 @@ impl WorkerLink {
         match Snapshot::decode(&data) {
             Ok(s) if s.seq < self.built_at => None,
             Ok(s) => {
+                let s = self.held.take(s)?;
                 let stale = s.seq < self.sent;
                 Some(Ok((s, stale)))
             }
