@@ -8,7 +8,10 @@ import { launch, freshPage } from "./chromium.mjs";
 const [www, out] = process.argv.slice(2);
 const ROWS = [[256, 25], [256, 256], [32, 25]];
 // TF.js's webgl backend is left out: without a GPU it would measure a software renderer.
-const ENGINES = ["wasm", "tfjs-cpu", "tfjs-wasm"];
+// wasm-relaxed: sae-lab's relaxed-SIMD build, the one the page loads in Chromium
+const ENGINES = ["wasm-relaxed", "wasm", "tfjs-cpu", "tfjs-wasm"];
+// the family rows run the .wasm the page runs
+const PAGE_MODULE = "bench.html?module=relaxed";
 
 const server = await serveDist(www);
 const browser = await launch();
@@ -18,10 +21,10 @@ try {
     for (const engine of ENGINES) {
       const errors = [];
       const page = await freshPage(browser, (e) => errors.push(e));
-      await page.goto(server.url + "bench.html");
+      await page.goto(server.url + (engine === "wasm-relaxed" ? PAGE_MODULE : "bench.html"));
       await page.waitForFunction(() => window.benchReady);
       try {
-        const r = await page.evaluate(([e, b, h]) => window.bench.run(e, b, h), [engine, batch, hidden]);
+        const r = await page.evaluate(([e, b, h]) => window.bench.run(e, b, h), [engine.replace("-relaxed", ""), batch, hidden]);
         results.push({ engine, batch, hidden, ...r });
         process.stderr.write(`  ${engine} ${batch}×${hidden}: ${r.rates.map((x) => x.toFixed(0)).join(" ")} steps/s\n`);
       } catch (e) {
@@ -40,7 +43,7 @@ try {
   await probe.close();
   for (const model of [...keys, "sae,sparse-coding"]) {
     const page = await freshPage(browser, () => {});
-    await page.goto(server.url + "bench.html");
+    await page.goto(server.url + PAGE_MODULE);
     await page.waitForFunction(() => window.benchReady);
     try {
       const r = await page.evaluate((m) => window.bench.family(m), model);

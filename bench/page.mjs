@@ -31,12 +31,18 @@ const gz = (buf) => gzipSync(buf, { level: 9 }).length; // zlib level 9, as gzip
 // one-file lab
 const files = readdirSync(dist, { recursive: true, withFileTypes: true })
   .filter((f) => f.isFile() && !`${f.parentPath}/${f.name}`.slice(dist.length).split("/").some((p) => p.startsWith(".")));
-const sizes = { wasmRaw: 0, wasmGzip: 0, distGzip: 0, distRaw: 0, oneFileRaw: 0, oneFileGzip: 0 };
+const sizes = { wasmRaw: 0, wasmGzip: 0, distGzip: 0, distRaw: 0, oneFileRaw: 0, oneFileGzip: 0, plainWasmRaw: 0, plainWasmGzip: 0 };
+// a browser downloads one of the two .wasm (www/boot.js): Chromium the relaxed-SIMD one
+const relaxedBuilt = files.some((f) => /-relaxed-.*\.wasm$/.test(f.name));
 for (const f of files) {
   const buf = readFileSync(`${f.parentPath}/${f.name}`);
   // the one-file lab (scripts/one-file.mjs) is the whole page again, for download: not loaded
   if (f.name === "sae-lab.html") {
     [sizes.oneFileRaw, sizes.oneFileGzip] = [buf.length, gz(buf)];
+    continue;
+  }
+  if (relaxedBuilt && f.name.endsWith(".wasm") && !f.name.includes("-relaxed-")) {
+    [sizes.plainWasmRaw, sizes.plainWasmGzip] = [buf.length, gz(buf)];
     continue;
   }
   sizes.distRaw += buf.length;
@@ -65,6 +71,7 @@ try {
     formedStep: appSeconds ? Number(appSeconds[1]) : null, formedAppSeconds: appSeconds ? Number(appSeconds[2]) : null,
     stepsPerSecond: Number((b.status.match(/([\d.]+) steps\/s/) || [])[1] ?? NaN), status: b.status,
     training: await page.evaluate(() => document.body.dataset.training),
+    module: await page.evaluate(() => document.documentElement.dataset.wasm),
   };
   await page.close();
   result.heavy = await heavy(await freshPage(browser, (e) => errors.push(e)));

@@ -39,7 +39,8 @@ const npVersion = numpy.find((r) => r.engine === "numpy-version")?.version;
 
 const ENGINES = [
   ["native", "native Rust (release)"],
-  ["wasm", "sae-lab wasm (page's release .wasm, simd128)"],
+  ["wasm-relaxed", "sae-lab wasm, relaxed SIMD (the page's in Chromium)"],
+  ["wasm", "sae-lab wasm, simd128 (without relaxed SIMD)"],
   ["tfjs-cpu", `TF.js ${tfjsVersion} cpu`],
   ["tfjs-wasm", `TF.js ${tfjsVersion} wasm` + (tfWasm ? ` (SIMD ${tfWasm.simd ? "on" : "off"}, ${tfWasm.threads ? "threads" : "1 thread"})` : "")],
   ["numpy", `NumPy ${npVersion ?? ""} (OpenBLAS, 1 thread)`],
@@ -63,9 +64,11 @@ for (const [b, h] of ROWS) {
     stepBody.push([b, h, label, num(s.median), `${num(s.min)}–${num(s.max)}`, num((s.median * 12 * b * N * h) / 1e9, 2)]);
   }
 }
-const ratioBody = ROWS.map(([b, h]) => [b, h, x(ratio(med("wasm", b, h), med("native", b, h))),
-  x(ratio(med("wasm", b, h), med("tfjs-wasm", b, h))), x(ratio(med("wasm", b, h), med("tfjs-cpu", b, h))),
-  x(ratio(med("native", b, h), med("numpy", b, h)))]);
+// the ratios are of the .wasm the page runs in this Chromium
+const W = rows["wasm-relaxed"] ? "wasm-relaxed" : "wasm";
+const ratioBody = ROWS.map(([b, h]) => [b, h, x(ratio(med(W, b, h), med("native", b, h))),
+  x(ratio(med(W, b, h), med("tfjs-wasm", b, h))), x(ratio(med(W, b, h), med("tfjs-cpu", b, h))),
+  x(ratio(med("native", b, h), med("numpy", b, h))), x(ratio(med("wasm-relaxed", b, h), med("wasm", b, h)))]);
 const familyBody = browser.filter((r) => r.engine === "wasm-family").map((r) => {
   const wasm = r.rates ? stats(r.rates).median : undefined;
   const native = familyNative[r.model];
@@ -83,8 +86,9 @@ const pageBody = [
   ["400 hidden × 16×16 × 2048: frame p50 / p95", page.heavy ? `${num(page.heavy.frameP50, 1)} / ${num(page.heavy.frameP95, 1)} ms, ${page.heavy.frames} frames` : "–"],
   ["400 × 16×16 × 2048: click on Pause → button says Play; → steps stop", page.heavy ? `${num(page.heavy.pauseShownMs, 0)} ms; ${num(page.heavy.stepsStopMs, 0)} ms` : "–"],
   ["400 × 16×16 × 2048: status", page.heavy?.status ?? "–"],
-  [".wasm raw / gzip -9", `${kb(page.wasmRaw)} / ${kb(page.wasmGzip)}`],
-  ["dist/ raw / gzip -9 (sum over the page's files)", `${kb(page.distRaw)} / ${kb(page.distGzip)}`],
+  [`.wasm the page loaded here (${page.module ?? "?"}) raw / gzip -9`, `${kb(page.wasmRaw)} / ${kb(page.wasmGzip)}`],
+  ...(page.plainWasmRaw ? [["the simd128 .wasm, for browsers without relaxed SIMD, raw / gzip -9", `${kb(page.plainWasmRaw)} / ${kb(page.plainWasmGzip)}`]] : []),
+  ["dist/ raw / gzip -9 (sum over the files a browser downloads: one of the two .wasm)", `${kb(page.distRaw)} / ${kb(page.distGzip)}`],
   ["the one-file lab, dist/sae-lab.html, raw / gzip -9", `${kb(page.oneFileRaw)} / ${kb(page.oneFileGzip)}`],
 ];
 // sae-train --lbfgs (its summary line) against scipy's L-BFGS-B on the task it wrote
@@ -98,8 +102,8 @@ const lbfgsBody = [
 const r5 = ratio(lbfgs?.seconds, scipy?.seconds);
 const sameCost = lbfgs && scipy ? lbfgs.cost <= scipy.cost + 0.003 : undefined;
 const target = (name, value, ok) => [name, value, ok === undefined ? "not measured" : ok ? "met" : "**not met**"];
-const r1 = ratio(med("wasm", 256, 25), med("native", 256, 25));
-const r2 = ratio(med("wasm", 256, 25), med("tfjs-wasm", 256, 25));
+const r1 = ratio(med(W, 256, 25), med("native", 256, 25));
+const r2 = ratio(med(W, 256, 25), med("tfjs-wasm", 256, 25));
 const r3 = ratio(med("native", 256, 25), med("numpy", 256, 25));
 const rawSae = browser.find((r) => r.engine === "wasm-family" && r.model === "sae" && r.rates);
 const r4 = ratio(page.stepsPerSecond, rawSae ? stats(rawSae.rates).median : undefined);
@@ -135,7 +139,7 @@ const md = [
   "",
   "### Ratios of medians",
   "",
-  table(["B", "h", "wasm / native", "wasm / TF.js wasm", "wasm / TF.js cpu", "native / NumPy"], ratioBody),
+  table(["B", "h", "wasm / native", "wasm / TF.js wasm", "wasm / TF.js cpu", "native / NumPy", "relaxed / simd128"], ratioBody),
   "",
   "### The family at the page's defaults (batch 256, 25 units, 8×8, each model's default knobs), through Trainer::step",
   "",

@@ -18,7 +18,9 @@ function measure(run) {
   return { rates, perRepeat };
 }
 
-const ready = init({ module_or_path: "pkg/sae_lab_bg.wasm" });
+// bench.html?module=relaxed: the page's relaxed-SIMD build (scripts/relaxed-wasm.sh)
+const relaxed = new URLSearchParams(location.search).get("module") === "relaxed";
+const ready = init({ module_or_path: relaxed ? "pkg/sae_lab_relaxed_bg.wasm" : "pkg/sae_lab_bg.wasm" });
 
 async function sae(batch, hidden) {
   await ready;

@@ -45,7 +45,13 @@ run_logged trunk build --release --dist "$DIST"
 WWW="$OUT/www"
 rm -rf "$WWW" && mkdir -p "$WWW/pkg" "$WWW/tfjs"
 cp bench/bench.html bench/runner.js bench/tfjs-step.js "$WWW/"
-cp "$DIST"/*_bg.wasm "$WWW/pkg/sae_lab_bg.wasm"
+# the plain simd128 module and the relaxed-SIMD one (scripts/relaxed-wasm.sh)
+for f in "$DIST"/*_bg.wasm; do
+  case "$f" in
+    *-relaxed-*) cp "$f" "$WWW/pkg/sae_lab_relaxed_bg.wasm" ;;
+    *) cp "$f" "$WWW/pkg/sae_lab_bg.wasm" ;;
+  esac
+done
 cp "$DIST"/*.js "$WWW/pkg/sae_lab.js"      # the wasm-bindgen glue, trunk's only .js
 TF="$BENCH_TOOLS/node_modules/@tensorflow"
 cp "$TF/tfjs/dist/tf.min.js" "$TF/tfjs-backend-wasm/dist/tf-backend-wasm.min.js" "$TF"/tfjs-backend-wasm/dist/*.wasm "$WWW/tfjs/"

@@ -23,7 +23,7 @@ const text = (name) => read(name).toString("utf8");
 const sha256 = (s) => `'sha256-${createHash("sha256").update(s, "utf8").digest("base64")}'`;
 
 let html = text("index.html");
-const boot = html.match(/<script type="module" id="sae-boot" src="[^"]*" data-js="([^"]+)" data-wasm="([^"]+)"><\/script>/);
+const boot = html.match(/<script type="module" id="sae-boot" src="[^"]*" data-js="([^"]+)" data-wasm="([^"]+)"[^>]*><\/script>/);
 if (!boot) fail("index.html has no sae-boot script with data-js and data-wasm (Trunk.toml's pattern_script)");
 const cssLink = html.match(/<link rel="stylesheet" href="([^"]+)"[^>]*>/);
 if (!cssLink) fail("index.html links no stylesheet");

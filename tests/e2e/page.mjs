@@ -92,6 +92,26 @@ try {
     assert(where[0] === "worker", `trains on: ${where[0]} (${where[1] ?? "no problem given"})`);
   });
 
+  // Issue 12: the relaxed-SIMD build where the browser takes it (Chromium does), the plain
+  // simd128 one where it does not; either way a browser downloads one .wasm
+  await check("the relaxed-SIMD module runs where the browser has relaxed SIMD, the plain one elsewhere, one download each", async () => {
+    for (const relaxed of [true, false]) {
+      const p = await freshPage(browser, server);
+      const modules = [];
+      p.on("request", (r) => { if (r.url().endsWith(".wasm")) modules.push(r.url().split("/").pop()); });
+      if (!relaxed) await p.addInitScript(() => { WebAssembly.validate = () => false; });
+      await p.goto(server.url);
+      await p.waitForFunction(() => document.body.dataset.training === "worker" &&
+        Number((document.querySelector("#status").textContent.match(/step (\d+)/) || [])[1]) > 100, null, { timeout: 20000 });
+      const kind = await p.evaluate(() => document.documentElement.dataset.wasm);
+      console.log(`     ${relaxed ? "relaxed SIMD on" : "no relaxed SIMD"}: runs ${kind}, fetched ${modules.join(", ")}`);
+      assert(kind === (relaxed ? "relaxed" : "simd128"), `runs ${kind}`);
+      assert(modules.length === 1 && /-relaxed-/.test(modules[0]) === relaxed, `fetched ${modules.join(", ")}`);
+      assert(p.errors.length === 0, p.errors.join(" | "));
+      await p.context().close();
+    }
+  });
+
   await check("the ρ slider reaches the running trainer, and training continues", async () => {
     const before = stepOf(await status());
     await page.locator("#rho").focus();
