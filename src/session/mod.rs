@@ -45,8 +45,10 @@ const MAX_TICK_GAP_MS: f64 = 100.0;
 /// which redraws four times a second).
 const HELD_OUT_MS: f64 = 250.0;
 /// Steps at least this long can be undone by a Pause clicked while one runs (see
-/// [`Session::pause_at`]); a shorter one ends soon enough that the Pause can wait for it.
-pub const UNDO_STEP_MS: f64 = 40.0;
+/// [`Session::pause_at`]); a shorter one ends soon enough that the Pause can wait for it. The
+/// copy costs 5–8 ms in Chromium at 400 × 16×16 × 2048 (steps of 115–170 ms), 7 ms at
+/// 100 × 12×12 × 1024 (steps of 22 ms, so not copied there).
+pub const UNDO_STEP_MS: f64 = 60.0;
 
 /// Something the page must tell the user after a tick.
 #[derive(Clone, Debug, PartialEq)]
@@ -576,22 +578,22 @@ mod tests {
         s.keep_undo();
         s.play();
         same.play();
-        // one step a tick, 50 ms on a clock read three times: a tick at t ends at t + 150
-        s.tick(1000.0, &mut slow_clock(1000.0, 50.0), 12.0);
-        same.tick(1000.0, &mut slow_clock(1000.0, 50.0), 12.0);
+        // one step a tick, 70 ms on a clock read three times: a tick at t ends at t + 210
+        s.tick(1000.0, &mut slow_clock(1000.0, 70.0), 12.0);
+        same.tick(1000.0, &mut slow_clock(1000.0, 70.0), 12.0);
         assert_eq!(s.trainer().steps(), 1);
         let (before, history) = (theta(&same), same.history(0).points().len());
-        s.tick(1200.0, &mut slow_clock(1200.0, 50.0), 12.0);
+        s.tick(1200.0, &mut slow_clock(1200.0, 70.0), 12.0);
         assert_eq!(s.trainer().steps(), 2);
-        assert!(s.pause_at(1250.0), "clicked while step 2 ran: undone");
+        assert!(s.pause_at(1270.0), "clicked while step 2 ran: undone");
         assert_eq!((s.trainer().steps(), theta(&s), s.history(0).points().len()), (1, before, history));
         assert!(!s.running());
-        assert!(!s.pause_at(1250.0), "once");
+        assert!(!s.pause_at(1270.0), "once");
         // it trains on as if step 2 had never begun: the same patches, the same weights
         s.play();
         for t in [1400.0, 1600.0] {
-            s.tick(t, &mut slow_clock(t, 50.0), 12.0);
-            same.tick(t, &mut slow_clock(t, 50.0), 12.0);
+            s.tick(t, &mut slow_clock(t, 70.0), 12.0);
+            same.tick(t, &mut slow_clock(t, 70.0), 12.0);
         }
         assert_eq!((s.trainer().steps(), theta(&s)), (same.trainer().steps(), theta(&same)));
     }
@@ -601,11 +603,11 @@ mod tests {
         let mut s = session(&["sae"]);
         s.keep_undo();
         s.play();
-        s.tick(1000.0, &mut slow_clock(1000.0, 50.0), 12.0);
-        assert!(!s.pause_at(1150.0), "the step had ended");
+        s.tick(1000.0, &mut slow_clock(1000.0, 70.0), 12.0);
+        assert!(!s.pause_at(1300.0), "the step had ended (at 1 210)");
         assert_eq!(s.trainer().steps(), 1);
         s.play();
-        s.tick(1200.0, &mut slow_clock(1200.0, 50.0), 12.0);
+        s.tick(1200.0, &mut slow_clock(1200.0, 70.0), 12.0);
         s.forget_undo();
         assert!(!s.pause_at(1210.0), "a command came between");
         s.play();
@@ -616,7 +618,7 @@ mod tests {
         assert!(s.trainer().steps() > 10);
         let mut page = session(&["sae"]);
         page.play();
-        page.tick(1000.0, &mut slow_clock(1000.0, 50.0), 12.0);
+        page.tick(1000.0, &mut slow_clock(1000.0, 70.0), 12.0);
         assert!(!page.pause_at(0.0), "the page's own session keeps no undo");
         assert_eq!(page.trainer().steps(), 1);
     }

@@ -358,18 +358,18 @@ mod tests {
         assert!(p.running() && (p.trained_seconds() - w.session().trained_seconds()).abs() < 1e-12);
     }
 
-    /// Each reading 50 ms after the last, from `from`.
+    /// Each reading 70 ms after the last, from `from`.
     fn slow_clock(from: f64) -> impl FnMut() -> f64 {
         let mut t = from;
         move || {
-            t += 50.0;
+            t += 70.0;
             t
         }
     }
 
     #[test]
     fn the_page_holds_back_snapshots_a_pause_may_undo_and_ends_up_as_the_worker_is() {
-        for (at, undone) in [(1220.0, true), (1400.0, false)] {
+        for (at, undone) in [(1220.0, true), (1500.0, false)] {
             let params = Params { batch: 32, ..Params::default() };
             let (mut worker, mut page) = pair(&params);
             worker.session_mut().keep_undo();
@@ -380,7 +380,7 @@ mod tests {
             w.tick(1000.0, &mut slow_clock(1000.0), 12.0);
             let first = held.take(w.snapshot(3, false)).expect("no Pause on its way");
             page.session_mut().absorb(first, false).unwrap();
-            // a step ending at 1 350 on its clock, and its snapshot, asked for before the click at `at`
+            // a step ending at 1 410 on its clock, and its snapshot, asked for before the click at `at`
             w.tick(1200.0, &mut slow_clock(1200.0), 12.0);
             let before_pause = w.snapshot(3, false);
             held.pause_sent(4);
