@@ -96,7 +96,7 @@ const lbfgsLine = existsSync(`${dir}/lbfgs.txt`) ? readFileSync(`${dir}/lbfgs.tx
 const lbfgs = lbfgsLine ? { iters: +lbfgsLine[1], evals: +lbfgsLine[2], cost: +lbfgsLine[3], seconds: +lbfgsLine[4] } : undefined;
 const scipy = existsSync(`${dir}/scipy.json`) ? JSON.parse(readFileSync(`${dir}/scipy.json`, "utf8")) : undefined;
 const lbfgsBody = [
-  ...(lbfgs ? [["sae-train --lbfgs (f64, 100 corrections, matrixmultiply)", lbfgs.iters, lbfgs.evals, lbfgs.cost.toFixed(4), num(lbfgs.seconds, 1)]] : []),
+  ...(lbfgs ? [["sae-train --lbfgs (f64, 100 corrections, matrixmultiply, 2 threads)", lbfgs.iters, lbfgs.evals, lbfgs.cost.toFixed(4), num(lbfgs.seconds, 1)]] : []),
   ...(scipy ? [[`${scipy.engine}, 10 corrections`, scipy.iters, scipy.evals, scipy.cost.toFixed(4), num(scipy.seconds, 1)]] : []),
 ];
 const r5 = ratio(lbfgs?.seconds, scipy?.seconds);

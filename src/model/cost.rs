@@ -66,12 +66,11 @@ pub fn evaluate_pair<'a, T: Real>(
     ws: &mut Workspace<T>,
 ) -> CostParts {
     let sae = sae.into();
-    let h = hyper.get();
     let m = c::<T>(target.ncols() as f64);
     sae.forward(input, ws);
 
     let recon = sum_sq_diff(ws.a2.as_slice(), target.as_slice()) / (m + m);
-    let decay = c::<T>(h.lambda / 2.0) * (sq_norm(sae.block(W1)) + sq_norm(sae.block(W2)));
+    let decay = weight_decay(sae, hyper);
 
     let sparsity = sparsity_terms(&ws.a1, hyper, &mut ws.rho_hat, &mut ws.sparse_grad);
     CostParts { recon: to_f64(recon), decay: to_f64(decay), sparsity: to_f64(sparsity) }
@@ -85,12 +84,19 @@ pub fn sparsity_terms<T: Real>(
     rho_hat: &mut DVector<T>,
     sparse_grad: &mut DVector<T>,
 ) -> T {
-    let h = hyper.get();
     let m = c::<T>(a1.ncols() as f64);
     // ρ̂ = row means of A1, summed column by column (contiguous, so it vectorises; a row
     // walk of the column-major matrix would stride through memory)
     row_sums(a1, rho_hat.as_mut_slice());
     *rho_hat /= m;
+    sparsity_penalty(rho_hat, hyper, sparse_grad)
+}
+
+/// The sparsity penalty's value for mean activations `rho_hat` under `hyper`'s penalty, with
+/// ∂penalty/∂ρ̂_j into `sparse_grad` ([`sparsity_terms`] once ρ̂ is known; a cost split over
+/// column blocks computes ρ̂ from every block's row sums first).
+pub fn sparsity_penalty<T: Real>(rho_hat: &DVector<T>, hyper: &ValidHyper, sparse_grad: &mut DVector<T>) -> T {
+    let h = hyper.get();
     match h.penalty {
         Penalty::Kl => {
             let (rho, beta) = (c::<T>(h.rho), c::<T>(h.beta));
@@ -147,23 +153,45 @@ pub fn cost_and_grad_pair<'a, T: Real>(
 ) -> CostParts {
     let sae = sae.into();
     let parts = evaluate_pair(sae, input, target, hyper, ws);
-    backward(sae, input, target, hyper, ws, g);
+    let inv_m = T::one() / c::<T>(target.ncols() as f64);
+    backward_block(sae, input, target, inv_m, Some(c::<T>(hyper.get().lambda)), ws, g);
     parts
 }
 
-/// Backpropagation after [`evaluate_pair`] filled `ws` (see the module docs for the formulas;
-/// X there is the target in D2 and the input in ∂J/∂W1).
-fn backward<T: Real>(
-    sae: SaeRef<'_, T>,
+/// (λ/2)(‖W1‖² + ‖W2‖²), the weight decay term.
+pub fn weight_decay<'a, T: Real>(sae: impl Into<SaeRef<'a, T>>, hyper: &ValidHyper) -> T {
+    let sae = sae.into();
+    c::<T>(hyper.get().lambda / 2.0) * (sq_norm(sae.block(W1)) + sq_norm(sae.block(W2)))
+}
+
+/// Backpropagation (see the module docs for the formulas; X there is the target in D2 and the
+/// input in ∂J/∂W1) of one block of patches (`input` and `target`, one patch per column) after
+/// its forward pass into `ws` ([`SaeRef::forward`]), into `g` (θ's layout), with ws.sparse_grad
+/// holding s and `inv_m` = 1/m. For the whole batch, s and m are this batch's own and `decay`
+/// is `Some(λ)` ([`cost_and_grad`]). For one column block of a larger batch, s comes from ρ̂
+/// over every block ([`sparsity_penalty`]), m is the whole batch's size, and `decay` is `None`:
+/// `g` is then this block's share of the gradient without the λW terms, which the caller adds
+/// once to the sum of the blocks' shares.
+pub fn backward_block<'a, T: Real>(
+    sae: impl Into<SaeRef<'a, T>>,
     input: &DMatrix<T>,
     target: &DMatrix<T>,
-    hyper: &ValidHyper,
+    inv_m: T,
+    decay: Option<T>,
     ws: &mut Workspace<T>,
     g: &mut [T],
 ) {
+    let sae = sae.into();
     let layout = sae.layout();
-    let lambda = c::<T>(hyper.get().lambda);
-    let inv_m = T::one() / c::<T>(target.ncols() as f64);
+    // ∂J/∂W ← D·Aᵀ + λW: W copied into the gradient and kept with weight λ by the GEMM
+    // (β = 0 ignores what the gradient held)
+    let with_decay = |g: &mut [T], block: usize| match decay {
+        Some(lambda) => {
+            g[layout.range(block)].copy_from_slice(sae.block(block));
+            lambda
+        }
+        None => T::zero(),
+    };
 
     // D2 = (X̂ − X)/m ⊙ f′(Z2), fused in one pass (the branch outside the loop, and over
     // slices rather than nalgebra's strided iterators, so each loop is a straight line the
@@ -173,15 +201,15 @@ fn backward<T: Real>(
         Output::Sigmoid => pairs.for_each(|((d, &o), &i)| *d = (o - i) * inv_m * o * (T::one() - o)),
         Output::Linear => pairs.for_each(|((d, &o), &i)| *d = (o - i) * inv_m),
     }
-    g[layout.range(W2)].copy_from_slice(sae.block(W2));
-    gemm(T::one(), &ws.d2, Op::N, &ws.a1, Op::T, lambda, &mut layout.view_mut(g, W2));
+    let beta = with_decay(g, W2);
+    gemm(T::one(), &ws.d2, Op::N, &ws.a1, Op::T, beta, &mut layout.view_mut(g, W2));
     row_sums(&ws.d2, &mut g[layout.range(B2)]);
 
     // D1 = (W2ᵀ·D2 + s/m) ⊙ A1(1 − A1)
     gemm(T::one(), &sae.w2(), Op::T, &ws.d2, Op::N, T::zero(), &mut ws.d1);
     hidden_delta(&mut ws.d1, &ws.a1, &ws.sparse_grad, inv_m);
-    g[layout.range(W1)].copy_from_slice(sae.block(W1));
-    gemm(T::one(), &ws.d1, Op::N, input, Op::T, lambda, &mut layout.view_mut(g, W1));
+    let beta = with_decay(g, W1);
+    gemm(T::one(), &ws.d1, Op::N, input, Op::T, beta, &mut layout.view_mut(g, W1));
     row_sums(&ws.d1, &mut g[layout.range(B1)]);
 }
 

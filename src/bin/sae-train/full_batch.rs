@@ -4,9 +4,11 @@
 //! The network starts from the same weights, and the patches are the first ones of the
 //! same stream, as a minibatch run with the same seed (both come from [`Trainer::new`]).
 
-use nalgebra::DMatrix;
+use nalgebra::{DMatrix, DVector};
+use sae_lab::model::cost::{backward_block, row_sums, sparsity_penalty, sum_sq_diff, weight_decay};
+use sae_lab::model::sae::{W1, W2};
 use sae_lab::model::sparse_ae::family_cost;
-use sae_lab::model::{cost_and_grad, evaluate, Cost, Model, Output, Sae, ValidHyper, Workspace};
+use sae_lab::model::{evaluate, Cost, Model, Output, Sae, ValidHyper, Workspace};
 use sae_lab::train::Trainer;
 use sae_lab::words::Word;
 
@@ -79,19 +81,103 @@ pub fn write_task(trainer: &Trainer, patches: usize, path: &std::path::Path) -> 
     std::fs::write(path, task.to_string())
 }
 
+/// Column blocks the objective splits the patches into, each evaluated on its own thread
+/// (the machine this was measured on has two cores).
+pub const BLOCKS: usize = 2;
+
 /// J(θ) and ∇J(θ) over all of `x` (one patch per column) for the network shaped like `sae`
 /// with its parameters set from the flat θ ([`Sae::to_flat`] layout; the gradient comes out
-/// in the same layout).
-pub fn objective<'a>(
+/// in the same layout), over [`BLOCKS`] column blocks of `x` on as many threads.
+pub fn objective(sae: Sae<f64>, x: &DMatrix<f64>, hyper: ValidHyper) -> impl FnMut(&[f64], &mut [f64]) -> f64 {
+    objective_in(sae, x, hyper, BLOCKS)
+}
+
+/// One column block of the patches with everything its two passes write, allocated once.
+struct Block {
+    /// The block's patches (input and target alike).
+    x: DMatrix<f64>,
+    /// Its activations and errors.
+    ws: Workspace<f64>,
+    /// Pass 1: Σ‖x̂ − x‖² over the block.
+    sq: f64,
+    /// Pass 1: the row sums of the block's A1.
+    a1_sums: Vec<f64>,
+    /// Pass 2: the block's share of ∇J, without the λW terms.
+    grad: Vec<f64>,
+}
+
+/// [`objective`] over `blocks` column blocks (as equal as they can be; at most one per patch).
+///
+/// The KL term couples the patches through ρ̂, the mean of A1 over all of them, so each
+/// evaluation takes two passes over the blocks, each block on its own thread: the forward pass
+/// (each block's squared error and row sums of A1), then, once ρ̂ and the sparsity gradient s
+/// are known from every block's sums, the backward pass with that s and 1/m of the whole set.
+/// The blocks' gradients are summed and λW added once. J and ∇J equal [`cost_and_grad`]'s
+/// over all of `x` up to the order of the sums.
+pub fn objective_in(
     mut sae: Sae<f64>,
-    x: &'a DMatrix<f64>,
+    x: &DMatrix<f64>,
     hyper: ValidHyper,
-) -> impl FnMut(&[f64], &mut [f64]) -> f64 + 'a {
-    let mut ws = Workspace::new(sae.inputs(), sae.hidden(), x.ncols());
+    blocks: usize,
+) -> impl FnMut(&[f64], &mut [f64]) -> f64 {
+    let (n, hidden, m) = (sae.inputs(), sae.hidden(), x.ncols());
+    let count = blocks.clamp(1, m.max(1));
+    let mut parts: Vec<Block> = (0..count)
+        .map(|k| {
+            let (start, end) = (k * m / count, (k + 1) * m / count);
+            Block {
+                x: x.columns(start, end - start).into_owned(),
+                ws: Workspace::new(n, hidden, end - start),
+                sq: 0.0,
+                a1_sums: vec![0.0; hidden],
+                grad: vec![0.0; sae.param_count()],
+            }
+        })
+        .collect();
+    let (mut rho_hat, mut sparse_grad) = (DVector::zeros(hidden), DVector::zeros(hidden));
+    let (inv_m, lambda) = (1.0 / m as f64, hyper.get().lambda);
     move |theta, grad| {
         sae.set_flat(theta).expect("θ has the network's parameter count");
-        cost_and_grad(&sae, x, &hyper, &mut ws, grad).total()
+        let net = sae.view();
+        on_each(&mut parts, |b| {
+            net.forward(&b.x, &mut b.ws);
+            b.sq = sum_sq_diff(b.ws.a2.as_slice(), b.x.as_slice());
+            row_sums(&b.ws.a1, &mut b.a1_sums);
+        });
+        rho_hat.fill(0.0);
+        for b in &parts {
+            rho_hat.iter_mut().zip(&b.a1_sums).for_each(|(r, s)| *r += s);
+        }
+        rho_hat *= inv_m;
+        let sparsity = sparsity_penalty(&rho_hat, &hyper, &mut sparse_grad);
+        let recon = parts.iter().map(|b| b.sq).sum::<f64>() * inv_m / 2.0;
+        let decay = weight_decay(&sae, &hyper);
+        for b in &mut parts {
+            b.ws.sparse_grad.copy_from(&sparse_grad);
+        }
+        on_each(&mut parts, |b| backward_block(net, &b.x, &b.x, inv_m, None, &mut b.ws, &mut b.grad));
+        grad.copy_from_slice(&parts[0].grad);
+        for b in &parts[1..] {
+            grad.iter_mut().zip(&b.grad).for_each(|(g, v)| *g += v);
+        }
+        for w in [W1, W2] {
+            let range = sae.layout().range(w);
+            grad[range.clone()].iter_mut().zip(&theta[range]).for_each(|(g, t)| *g += lambda * t);
+        }
+        recon + decay + sparsity
     }
+}
+
+/// Runs `f` on every block, the first on this thread and each other on a thread of its own.
+fn on_each<B: Send>(blocks: &mut [B], f: impl Fn(&mut B) + Sync) {
+    let Some((first, rest)) = blocks.split_first_mut() else { return };
+    std::thread::scope(|scope| {
+        let f = &f;
+        for b in rest {
+            scope.spawn(move || f(b));
+        }
+        f(first);
+    });
 }
 
 /// The sparse autoencoder behind a model of the family, from its θ.
@@ -125,30 +211,64 @@ mod tests {
     use sae_lab::data::Dataset;
     use sae_lab::model::gradcheck::{numerical_gradient, relative_difference};
     use sae_lab::model::sae::{B1, B2};
-    use sae_lab::model::Hyper;
+    use sae_lab::model::{cost_and_grad, Hyper, Penalty};
     use sae_lab::train::Setup;
 
-    #[test]
-    fn the_flat_gradient_is_backpropagation_in_the_flat_layout() {
+    /// A small random network of `output` with non-zero biases, `patches` patches in
+    /// [0.1, 0.9], and `penalty`'s hyperparameters.
+    fn case(output: Output, penalty: Penalty, patches: usize) -> (Sae<f64>, DMatrix<f64>, ValidHyper) {
         let mut rng = Pcg32::seed_from_u64(3);
-        let mut sae: Sae<f64> = Sae::init(16, 4, Output::Sigmoid, &mut rng);
+        let mut sae: Sae<f64> = Sae::init(16, 4, output, &mut rng);
         for block in [B1, B2] {
             let range = sae.layout().range(block);
             sae.theta_mut()[range].iter_mut().for_each(|b| *b = rng.random_range(-0.5..0.5));
         }
-        let x = DMatrix::from_fn(16, 12, |_, _| rng.random_range(0.1..0.9));
-        let hyper = Hyper { beta: 3.0, lambda: 1e-3, rho: 0.1, ..Hyper::default() }.validate().unwrap();
-        let mut theta = sae.to_flat();
-        let mut f = objective(sae.clone(), &x, hyper);
-        let mut analytic = vec![0.0; theta.len()];
-        let cost = f(&theta, &mut analytic);
-        // exactly the blocks of cost_and_grad, concatenated in to_flat order
-        let mut g = vec![0.0; theta.len()];
-        let parts = cost_and_grad(&sae, &x, &hyper, &mut Workspace::new(16, 4, 12), &mut g);
-        assert_eq!((cost, analytic.clone()), (parts.total(), g));
-        let numeric = numerical_gradient(&mut theta, 1e-5, |t| f(t, &mut vec![0.0; t.len()]));
-        let diff = relative_difference(&analytic, &numeric);
-        assert!(diff < 1e-9, "relative difference {diff:e}");
+        let x = DMatrix::from_fn(16, patches, |_, _| rng.random_range(0.1..0.9));
+        let hyper = Hyper { beta: 3.0, lambda: 1e-3, rho: 0.1, l1: 0.2, penalty, ..Hyper::default() };
+        (sae, x, hyper.validate().unwrap())
+    }
+
+    const CASES: [(Output, Penalty); 4] = [
+        (Output::Sigmoid, Penalty::Kl),
+        (Output::Sigmoid, Penalty::L1),
+        (Output::Linear, Penalty::Kl),
+        (Output::Linear, Penalty::L1),
+    ];
+
+    #[test]
+    fn the_blocks_together_are_cost_and_grad_over_every_patch() {
+        for (output, penalty) in CASES {
+            for (patches, blocks) in [(12, 2), (13, 2), (13, 3), (1, 2), (7, 1)] {
+                let (sae, x, hyper) = case(output, penalty, patches);
+                let theta = sae.to_flat();
+                let mut g = vec![0.0; theta.len()];
+                let want = cost_and_grad(&sae, &x, &hyper, &mut Workspace::new(16, 4, patches), &mut g).total();
+                let mut f = objective_in(sae.clone(), &x, hyper, blocks);
+                // twice: the blocks' buffers are reused, and nothing of the first call leaks
+                for _ in 0..2 {
+                    let mut got = vec![f64::NAN; theta.len()];
+                    let cost = f(&theta, &mut got);
+                    let what = format!("{output:?} {penalty:?}, {patches} patches in {blocks} blocks");
+                    assert!((cost - want).abs() <= 1e-12 * want.abs(), "{what}: {cost} against {want}");
+                    let diff = relative_difference(&got, &g);
+                    assert!(diff < 1e-12, "{what}: relative difference {diff:e}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_flat_gradient_is_backpropagation_in_the_flat_layout() {
+        for (output, penalty) in CASES {
+            let (sae, x, hyper) = case(output, penalty, 13);
+            let mut theta = sae.to_flat();
+            let mut f = objective(sae, &x, hyper);
+            let mut analytic = vec![0.0; theta.len()];
+            f(&theta, &mut analytic);
+            let numeric = numerical_gradient(&mut theta, 1e-5, |t| f(t, &mut vec![0.0; t.len()]));
+            let diff = relative_difference(&analytic, &numeric);
+            assert!(diff < 1e-9, "{output:?} {penalty:?}: relative difference {diff:e}");
+        }
     }
 
     #[test]
