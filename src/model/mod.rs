@@ -64,8 +64,9 @@ pub use workspace::Workspace;
 
 /// The number type the model is generic over: f32 in the page, f64 in the gradient check.
 pub trait Real: nalgebra::RealField + Copy {
-    /// The sigmoid used in training: the vectorisable [`activation::sigmoid_fast`] for f32,
-    /// the exact one for f64 (the gradient check wants 1e-9, not 1e-7).
+    /// The sigmoid used in training, vectorisable: [`activation::sigmoid_fast`] for f32,
+    /// [`activation::sigmoid_fast64`], within a few ulp of the exact one, for f64 (the
+    /// gradient check wants 1e-9, not 1e-7).
     fn sigmoid(z: Self) -> Self;
 
     /// matrixmultiply's GEMM for this type; use [`gemm::gemm`] instead.
@@ -122,7 +123,7 @@ macro_rules! impl_real {
     };
 }
 impl_real!(f32, matrixmultiply::sgemm, activation::sigmoid_fast);
-impl_real!(f64, matrixmultiply::dgemm, activation::sigmoid);
+impl_real!(f64, matrixmultiply::dgemm, activation::sigmoid_fast64);
 
 /// Converts an f64 constant to the model's number type.
 #[inline]
