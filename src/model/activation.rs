@@ -56,7 +56,7 @@ pub fn sigmoid_fast(z: f32) -> f32 {
 #[inline(always)]
 pub fn fast_exp64(x: f64) -> f64 {
     const ROUND: f64 = 6_755_399_441_055_744.0; // 1.5·2^52
-    const LN2_HI: f64 = 6.931_471_803_691_238_164_9e-1; // ln 2's leading 32 bits
+    const LN2_HI: f64 = 6.931_471_803_691_238e-1; // ln 2's leading 32 bits
     const LN2_LO: f64 = 1.908_214_929_270_587_7e-10; // and the rest
     let x = x.clamp(-708.0, 709.0);
     let shifted = x * std::f64::consts::LOG2_E + ROUND;
